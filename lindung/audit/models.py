@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """An append-only record of who saw or took personal data (UU PDP 27/2022).
+
+    Rows are never updated or deleted: the model refuses it, and database triggers
+    (see the migration) refuse it for any other client too.
+    """
+
+    class Action(models.TextChoices):
+        NIK_VIEW = "nik_view", _("Melihat NIK lengkap")
+        EXPORT = "export", _("Mengekspor data pribadi")
+        LOGIN = "login", _("Masuk")
+        LOGIN_FAILED = "login_failed", _("Gagal masuk")
+        LOGOUT = "logout", _("Keluar")
+        ADMIN_CHANGE = "admin_change", _("Perubahan oleh admin")
+
+    at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("pengguna"), db_constraint=False,
+    )
+    actor_username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("jenis objek"), max_length=50, blank=True)
+    object_id = models.CharField(_("id objek"), max_length=64, blank=True)
+    detail = models.JSONField(_("rincian"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("catatan audit tidak boleh diubah")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("catatan audit tidak boleh dihapus")

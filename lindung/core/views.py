@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 with the database's state when it answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return JsonResponse(
+            {"status": "error", "database": {"ok": False, "vendor": connection.vendor,
+                                              "error": exc.__class__.__name__}},
+            status=503,
+        )
+    return JsonResponse({"status": "ok", "database": {"ok": True, "vendor": connection.vendor}})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")

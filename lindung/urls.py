@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("lindung.core.urls")),
+    path("akun/", include("lindung.accounts.urls")),
+    path("wilayah/", include("lindung.regions.urls")),
+    path("orang/", include("lindung.people.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
