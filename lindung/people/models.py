@@ -49,3 +49,4 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
