@@ -1,10 +1,15 @@
-"""Test settings shared by every app: fast hashing, no lockout surprises between tests."""
+"""Test settings shared by every app."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _test_settings(settings: Any) -> None:
+    # Hashing with Argon2 costs ~50 ms a password; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test client speaks plain HTTP; production redirects that to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False

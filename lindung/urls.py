@@ -6,6 +6,7 @@ urlpatterns = [
     path("akun/", include("lindung.accounts.urls")),
     path("wilayah/", include("lindung.regions.urls")),
     path("orang/", include("lindung.people.urls")),
+    path("audit/", include("lindung.audit.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

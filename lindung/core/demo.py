@@ -1,0 +1,91 @@
+"""Build the demo: Seluma (17.05) with its real areas, a synthetic population and one
+user per role. Later capabilities add their own step and their own summary keys."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from lindung.accounts.models import Role, User
+from lindung.accounts.services import user_create
+from lindung.people.models import Person
+from lindung.people.services import people_bulk_create
+from lindung.regions.models import Region
+from lindung.regions.services import regions_load
+from lindung.synth.population import generate_population
+
+REGENCY = "17.05"
+PASSWORD = "lindung-demo"  # noqa: S105 - a published demo password, printed on start
+REFERENCE_DATE = date(2026, 1, 1)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    scope: str | None
+    full_name: str
+
+
+USERS = [
+    DemoUser("admin", Role.ADMIN, None, "Admin Sistem"),
+    DemoUser("dinas", Role.MANAGER, REGENCY, "Rahmat Hidayat (Disnaker Seluma)"),
+    DemoUser("verifikator", Role.VERIFIER, REGENCY, "Siti Aminah (Disnaker Seluma)"),
+    DemoUser("keuangan", Role.FINANCE, REGENCY, "Dedi Kurniawan (BKD Seluma)"),
+    DemoUser("kec.sukaraja", Role.KECAMATAN, "17.05.01", "Operator Kecamatan Sukaraja"),
+    DemoUser("desa.niur", Role.DESA, "17.05.01.2002", "Operator Desa Niur"),
+    DemoUser("desa.lubuksahung", Role.DESA, "17.05.01.2003", "Operator Desa Lubuk Sahung"),
+    DemoUser("bpjs", Role.BPJS, REGENCY, "Penghubung BPJS Ketenagakerjaan Bengkulu"),
+    DemoUser("auditor", Role.AUDITOR, REGENCY, "Inspektorat Seluma"),
+    DemoUser("bupati", Role.LEADERSHIP, REGENCY, "Bupati Seluma"),
+]
+
+
+def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
+    """Fill an empty, migrated database with the demo and return its summary."""
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+
+    def step(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 2)
+        return now
+
+    t = time.perf_counter()
+    regions_load()
+    t = step("regions", t)
+    with transaction.atomic():
+        admin = None
+        for u in USERS:
+            user = user_create(
+                username=u.username, password=PASSWORD, role=u.role, scope_code=u.scope,
+                full_name=u.full_name,
+            )
+            admin = admin or user
+    t = step("users", t)
+    population = generate_population(REGENCY, people, seed, REFERENCE_DATE)
+    people_bulk_create(actor=admin, rows=population.to_pylist())
+    step("people", t)
+
+    regency = Region.objects.get(code=REGENCY)
+    villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
+    return {
+        "regency": {"code": regency.code, "name": regency.name},
+        "districts": Region.objects.within(REGENCY).filter(level=Region.Level.DISTRICT).count(),
+        "villages": villages.count(),
+        "people": Person.objects.filter(village__in=villages).count(),
+        "users": [
+            {"username": u.username, "password": PASSWORD, "role": u.role.value, "scope": u.scope}
+            for u in USERS
+        ],
+        "seconds": round(time.perf_counter() - started, 2),
+        "timings": timings,
+    }
+
+
+def database_is_empty() -> bool:
+    return not User.objects.exists() and not Region.objects.exists()

@@ -1,0 +1,86 @@
+"""`lindung demo`: build the demo database and serve it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from lindung.core import demo
+
+
+class Command(BaseCommand):
+    help = _("Membangun basis data demo (Kabupaten Seluma) lalu menyajikan situsnya.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help=_("Bangun saja, jangan sajikan."))
+        parser.add_argument("--json", action="store_true", help=_("Cetak ringkasan sebagai JSON."))
+        parser.add_argument("--addr", default="127.0.0.1:8000", help=_("Alamat situs (host:port)."))
+        parser.add_argument("--people", type=int, default=30_000, help=_("Jumlah penduduk sintetis."))
+        parser.add_argument("--seed", type=int, default=1, help=_("Benih data sintetis."))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["people"] < 1:
+            raise CommandError(_("--people harus bilangan bulat positif."), returncode=2)
+        self._fresh_database()
+        call_command("migrate", verbosity=0, interactive=False)
+        summary = demo.build_demo(people=options["people"], seed=options["seed"])
+        if options["json"]:
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            self._print_summary(summary, options["addr"])
+        if not options["no_serve"]:
+            self._serve(options["addr"])
+
+    def _fresh_database(self) -> None:
+        """Rebuild a SQLite demo file from scratch; never wipe a database with other data."""
+        db = settings.DATABASES["default"]
+        if connection.vendor == "sqlite" and str(db["NAME"]) != ":memory:":
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db['NAME']}{suffix}").unlink(missing_ok=True)
+            return
+        call_command("migrate", verbosity=0, interactive=False)
+        if not demo.database_is_empty():
+            raise CommandError(
+                _(
+                    "Basis data %(name)s sudah berisi data. Demo hanya dibangun di basis data "
+                    "kosong atau di berkas SQLite (DATABASE_URL=sqlite:///var/demo.sqlite3)."
+                )
+                % {"name": db["NAME"]},
+                returncode=2,
+            )
+
+    def _print_summary(self, summary: dict[str, Any], addr: str) -> None:
+        w = self.stdout.write
+        w(self.style.SUCCESS(_("Demo Lindung siap (%(s)s detik).") % {"s": summary["seconds"]}))
+        w(
+            _("%(name)s: %(d)s kecamatan, %(v)s desa/kelurahan, %(p)s orang.")
+            % {
+                "name": summary["regency"]["name"],
+                "d": summary["districts"],
+                "v": summary["villages"],
+                "p": f"{summary['people']:,}".replace(",", "."),
+            }
+        )
+        w("")
+        w(_("Masuk di http://%(addr)s/ dengan salah satu akun ini (kata sandi: %(pw)s):")
+          % {"addr": addr, "pw": demo.PASSWORD})
+        for u in summary["users"]:
+            w(f"  {u['username']:<18} {u['role']:<11} {u['scope'] or _('seluruh Indonesia')}")
+        w("")
+
+    def _serve(self, addr: str) -> None:
+        # The demo is plain HTTP on this machine: production's HTTPS-only settings would
+        # redirect every request away, so they are relaxed for this one local server.
+        settings.SECURE_SSL_REDIRECT = False
+        settings.SESSION_COOKIE_SECURE = False
+        settings.CSRF_COOKIE_SECURE = False
+        settings.SECURE_HSTS_SECONDS = 0
+        call_command("runserver", addr, use_reloader=False)
