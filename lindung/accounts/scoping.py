@@ -37,7 +37,9 @@ def scope_code(user: object) -> str | None:
 
 def area_q(path: str, code: str) -> models.Q:
     """Rows whose area at `path` is `code` or lies inside it (prefix on the dotted code)."""
-    key = "code" if path in ("", "code", "pk") else f"{path}_id" if "__" not in path else path
+    # `<fk>__code` compiles to the foreign key column itself (`village_id LIKE '17.05.%'`):
+    # no join, and the same index serves equality and prefix.
+    key = path if path == "code" or path.endswith("__code") else f"{path}__code"
     return models.Q(**{key: code}) | models.Q(**{f"{key}__startswith": f"{code}."})
 
 
