@@ -1,0 +1,97 @@
+"""What each role may do: one table, read by views, services and templates.
+
+Capabilities say *what* a user may do; the area scope (`scoping.visible`) says *where*.
+Both apply: a desa operator who may edit people edits only the people of their village,
+because every queryset they reach is limited by `scoping.visible` first.
+
+Full NIK (UU PDP 27/2022: show personal data only to those whose work needs it):
+- admin, manager and verifier (Dinas) check NIKs against Disdukcapil and decide on them;
+- the BPJS liaison registers people with BPJS, which needs the full NIK;
+- desa and kecamatan operators type the NIK from the KTP themselves and must be able to
+  correct it, so they may see it too; since they only ever reach people inside their own
+  scope, they see the full NIK only of people of their own village or district;
+- finance, auditor and leadership see masked NIKs (`1705********0003`): bills, audits and
+  dashboards do not need the number itself.
+Lists always show masked NIKs; the full NIK is revealed one person at a time, on request,
+and every reveal or unmasked export writes an AuditEvent.
+
+Auditor and leadership are read-only: they hold no write capability, and
+`has_capability` refuses write capabilities to them even if the table said otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from lindung.accounts.models import Role
+
+VIEW_PEOPLE = "view_people"
+VIEW_FULL_NIK = "view_full_nik"
+EDIT_PEOPLE = "edit_people"
+EXPORT_PERSONAL_DATA = "export_personal_data"
+VIEW_AUDIT_LOG = "view_audit_log"
+MANAGE_USERS = "manage_users"
+
+WRITE_CAPABILITIES = frozenset({EDIT_PEOPLE, MANAGE_USERS})
+READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
+
+_ALL_ROLES = frozenset(Role)
+ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
+    VIEW_PEOPLE: _ALL_ROLES,
+    VIEW_FULL_NIK: frozenset(
+        {Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS, Role.KECAMATAN, Role.DESA}
+    ),
+    EDIT_PEOPLE: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.KECAMATAN, Role.DESA}),
+    # The auditor exports too (BPK asks for lists), but masked: they lack VIEW_FULL_NIK.
+    EXPORT_PERSONAL_DATA: frozenset(
+        {Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS, Role.AUDITOR}
+    ),
+    VIEW_AUDIT_LOG: frozenset({Role.ADMIN, Role.AUDITOR}),
+    MANAGE_USERS: frozenset({Role.ADMIN}),
+}
+
+
+def has_capability(user: object, capability: str) -> bool:
+    """True when `user` is signed in, active, and their role grants `capability`."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    role = getattr(user, "role", "")
+    if role in READ_ONLY_ROLES and capability in WRITE_CAPABILITIES:
+        return False
+    return role in ROLE_CAPABILITIES[capability]
+
+
+def capabilities_of(user: object) -> frozenset[str]:
+    """Every capability `user` holds, for templates (`{% if 'edit_people' in caps %}`)."""
+    return frozenset(cap for cap in ROLE_CAPABILITIES if has_capability(user, cap))
+
+
+def forbidden(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    """The 403 page, in Indonesian, saying what is missing."""
+    text = message or _("Peran Anda tidak mempunyai izin untuk membuka halaman ini.")
+    return render(request, "accounts/forbidden.html", {"message": text}, status=403)
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
+
+
+def requires(capability: str) -> Callable[[V], V]:
+    """View decorator: sign-in first (redirect to the login page), then `capability` (403)."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not has_capability(request.user, capability):
+                return forbidden(request)
+            return view(request, *args, **kwargs)
+
+        return cast(V, login_required(wrapped))
+
+    return decorator
