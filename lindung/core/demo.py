@@ -4,6 +4,7 @@ user per role. Later capabilities add their own step and their own summary keys.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,10 +14,10 @@ from django.db import transaction
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
 from lindung.people.models import Person
-from lindung.people.services import people_bulk_create
+from lindung.people.services import PersonRow, people_bulk_create
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
-from lindung.synth.population import generate_population
+from lindung.synth import generate_population
 
 REGENCY = "17.05"
 PASSWORD = "lindung-demo"  # noqa: S105 - a published demo password, printed on start
@@ -68,7 +69,7 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
             admin = admin or user
     t = step("users", t)
     population = generate_population(REGENCY, people, seed, REFERENCE_DATE)
-    people_bulk_create(actor=admin, rows=population.to_pylist())
+    people_bulk_create(actor=admin, rows=_person_rows(population.to_pylist()))
     step("people", t)
 
     regency = Region.objects.get(code=REGENCY)
@@ -85,6 +86,16 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }
+
+
+def _person_rows(records: list[dict[str, Any]]) -> Iterator[PersonRow]:
+    """Synthetic people (Indonesian column names, as operators' files have them) as rows."""
+    for r in records:
+        yield PersonRow(
+            nik=r["nik"], name=r["nama"], birth_date=r["tanggal_lahir"], sex=r["jenis_kelamin"],
+            village_code=r["kode_wilayah"], kk=r["kk"] or "", birth_place=r["tempat_lahir"] or "",
+            address=r["alamat"] or "", phone=r["no_hp"] or "", occupation=r["pekerjaan"] or "",
+        )
 
 
 def database_is_empty() -> bool:
