@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,15 +22,36 @@ class Role(models.TextChoices):
     LEADERSHIP = "leadership", _("Pimpinan (dasbor, baca saja)")
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        # `lindung createsuperuser` makes a nationwide system admin.
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A person who works in Lindung, with one role and one area scope."""
 
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
     scope = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="+",
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("wilayah kerja"),
-        help_text=_("Pengguna hanya melihat data di dalam wilayah ini. Kosong = seluruh Indonesia."),
+        help_text=_(
+            "Pengguna hanya melihat data di dalam wilayah ini. Kosong = seluruh Indonesia."
+        ),
     )
+
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("pengguna")

@@ -25,8 +25,13 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("pengguna"), db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna"),
+        db_constraint=False,
     )
     actor_username = models.CharField(_("nama pengguna"), max_length=150, blank=True)
     action = models.CharField(_("tindakan"), max_length=20, choices=Action.choices)

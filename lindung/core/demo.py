@@ -63,7 +63,10 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         admin = None
         for u in USERS:
             user = user_create(
-                username=u.username, password=PASSWORD, role=u.role, scope_code=u.scope,
+                username=u.username,
+                password=PASSWORD,
+                role=u.role,
+                scope_code=u.scope,
                 full_name=u.full_name,
             )
             admin = admin or user
@@ -92,9 +95,16 @@ def _person_rows(records: list[dict[str, Any]]) -> Iterator[PersonRow]:
     """Synthetic people (Indonesian column names, as operators' files have them) as rows."""
     for r in records:
         yield PersonRow(
-            nik=r["nik"], name=r["nama"], birth_date=r["tanggal_lahir"], sex=r["jenis_kelamin"],
-            village_code=r["kode_wilayah"], kk=r["kk"] or "", birth_place=r["tempat_lahir"] or "",
-            address=r["alamat"] or "", phone=r["no_hp"] or "", occupation=r["pekerjaan"] or "",
+            nik=r["nik"],
+            name=r["nama"],
+            birth_date=r["tanggal_lahir"],
+            sex=r["jenis_kelamin"],
+            village_code=r["kode_wilayah"],
+            kk=r["kk"] or "",
+            birth_place=r["tempat_lahir"] or "",
+            address=r["alamat"] or "",
+            phone=r["no_hp"] or "",
+            occupation=r["pekerjaan"] or "",
         )
 
 

@@ -18,13 +18,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as exc:
         return JsonResponse(
-            {"status": "error", "database": {"ok": False, "vendor": connection.vendor,
-                                              "error": exc.__class__.__name__}},
+            {
+                "status": "error",
+                "database": {
+                    "ok": False,
+                    "vendor": connection.vendor,
+                    "error": exc.__class__.__name__,
+                },
+            },
             status=503,
         )
     return JsonResponse({"status": "ok", "database": {"ok": True, "vendor": connection.vendor}})
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")

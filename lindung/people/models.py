@@ -18,7 +18,9 @@ class Person(models.Model):
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     kk = models.CharField(_("nomor KK"), max_length=16, blank=True)
     name = models.CharField(_("nama"), max_length=150, help_text=_("Seperti tertulis di KTP."))
-    name_normalized = models.CharField(_("nama baku"), max_length=150, db_index=True, editable=False)
+    name_normalized = models.CharField(
+        _("nama baku"), max_length=150, db_index=True, editable=False
+    )
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
@@ -38,15 +40,18 @@ class Person(models.Model):
         verbose_name_plural = _("orang")
         ordering = ["name_normalized", "nik"]
         constraints = [
-            models.CheckConstraint(name="person_nik_16_digits", condition=models.Q(nik__regex=r"^[0-9]{16}$")),
+            models.CheckConstraint(
+                name="person_nik_16_digits", condition=models.Q(nik__regex=r"^[0-9]{16}$")
+            ),
             models.CheckConstraint(
                 name="person_kk_empty_or_16_digits",
                 condition=models.Q(kk="") | models.Q(kk__regex=r"^[0-9]{16}$"),
             ),
-            models.CheckConstraint(name="person_sex_l_or_p", condition=models.Q(sex__in=["L", "P"])),
+            models.CheckConstraint(
+                name="person_sex_l_or_p", condition=models.Q(sex__in=["L", "P"])
+            ),
             models.CheckConstraint(name="person_name_not_blank", condition=~models.Q(name="")),
         ]
 
     def __str__(self) -> str:
         return self.name
-

@@ -23,7 +23,6 @@ from lindung.accounts.permissions import (
     EXPORT_PERSONAL_DATA,
     VIEW_FULL_NIK,
     VIEW_PEOPLE,
-    capabilities_of,
     has_capability,
     requires,
 )
@@ -68,7 +67,6 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "filtered": any(filters.values()),
-        "caps": capabilities_of(request.user),
     }
     return render(request, "people/list.html", context)
 
@@ -79,7 +77,6 @@ def _detail(request: HttpRequest, person: Person, *, revealed: bool = False) -> 
         "path": region_path(person.village_id),
         "history": person_history(person),
         "revealed": revealed,
-        "caps": capabilities_of(request.user),
     }
     return render(request, "people/detail.html", context)
 

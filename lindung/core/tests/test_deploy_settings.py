@@ -22,7 +22,11 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path: Path) -> None
     env.pop("LINDUNG_INSECURE_HTTP", None)
     result = subprocess.run(
         [sys.executable, "-m", "lindung.cli", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -32,7 +36,8 @@ def test_a_secret_key_is_generated_once_into_var(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
     env["LINDUNG_VAR"] = str(tmp_path)
     code = "from django.conf import settings; print(settings.SECRET_KEY)"
-    run = [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='lindung.settings'; django.setup(); {code}"]
+    env["DJANGO_SETTINGS_MODULE"] = "lindung.settings"
+    run = [sys.executable, "-c", f"import django; django.setup(); {code}"]
     first = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout
     second = subprocess.run(run, env=env, capture_output=True, text=True, check=True).stdout
     assert first == second

@@ -46,5 +46,7 @@ def test_healthz_reports_503_when_the_database_cannot_be_reached(tmp_path: Path)
     status, body = out.split(" ", 1)
     assert status == "503"
     assert json.loads(body)["database"] == {
-        "ok": False, "vendor": "postgresql", "error": "OperationalError"
+        "ok": False,
+        "vendor": "postgresql",
+        "error": "OperationalError",
     }

@@ -132,7 +132,7 @@ def test_the_console_script_exits_with_the_verdict(tmp_path, nik, code, valid):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
         "LINDUNG_VAR": str(tmp_path),
     }
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [lindung_script(), "nik", nik, "--json"],
         capture_output=True,
         text=True,

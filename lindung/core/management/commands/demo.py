@@ -19,10 +19,14 @@ class Command(BaseCommand):
     help = _("Membangun basis data demo (Kabupaten Seluma) lalu menyajikan situsnya.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--no-serve", action="store_true", help=_("Bangun saja, jangan sajikan."))
+        parser.add_argument(
+            "--no-serve", action="store_true", help=_("Bangun saja, jangan sajikan.")
+        )
         parser.add_argument("--json", action="store_true", help=_("Cetak ringkasan sebagai JSON."))
         parser.add_argument("--addr", default="127.0.0.1:8000", help=_("Alamat situs (host:port)."))
-        parser.add_argument("--people", type=int, default=30_000, help=_("Jumlah penduduk sintetis."))
+        parser.add_argument(
+            "--people", type=int, default=30_000, help=_("Jumlah penduduk sintetis.")
+        )
         parser.add_argument("--seed", type=int, default=1, help=_("Benih data sintetis."))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -70,8 +74,10 @@ class Command(BaseCommand):
             }
         )
         w("")
-        w(_("Masuk di http://%(addr)s/ dengan salah satu akun ini (kata sandi: %(pw)s):")
-          % {"addr": addr, "pw": demo.PASSWORD})
+        w(
+            _("Masuk di http://%(addr)s/ dengan salah satu akun ini (kata sandi: %(pw)s):")
+            % {"addr": addr, "pw": demo.PASSWORD}
+        )
         for u in summary["users"]:
             w(f"  {u['username']:<18} {u['role']:<11} {u['scope'] or _('seluruh Indonesia')}")
         w("")
