@@ -5,7 +5,7 @@ SECRET_KEY    default: generated once into var/secret_key
 DEBUG         default: false
 ALLOWED_HOSTS comma-separated; default: localhost,127.0.0.1 (and any host in DEBUG)
 TIME_ZONE     default: Asia/Jakarta
-LINDUNG_VAR   where runtime files live; default: ./var
+LINDUNG_VAR   where runtime files live; default: var/ in the checkout (else ./var)
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("LINDUNG_VAR", Path.cwd() / "var")).resolve()
+# A source checkout keeps its runtime files in its own var/, wherever the command runs from;
+# an installed package uses ./var unless LINDUNG_VAR says otherwise.
+_CHECKOUT = (BASE_DIR / "pyproject.toml").exists()
+VAR_DIR = Path(
+    os.environ.get("LINDUNG_VAR", (BASE_DIR if _CHECKOUT else Path.cwd()) / "var")
+).resolve()
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
