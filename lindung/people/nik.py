@@ -95,7 +95,12 @@ class Finding:
         """The message through `translate` (e.g. Django's `gettext`)."""
         if not self.template:
             return self.message
-        return _fill(translate(self.template), self.params)
+        # The document names filled into the template are words to translate too.
+        params = tuple(
+            (name, translate(value) if name in _TRANSLATED_PARAMS else value)
+            for name, value in self.params
+        )
+        return _fill(translate(self.template), params)
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message}
@@ -169,8 +174,9 @@ class _Document:
         return {"label": self.label, "document": self.document}
 
 
-_NIK = _Document("NIK", "KTP", "NIK")
-_KK = _Document("nomor KK", "kartu keluarga", "KK")
+_NIK = _Document("NIK", gettext_noop("KTP"), "NIK")
+_KK = _Document(gettext_noop("nomor KK"), gettext_noop("kartu keluarga"), "KK")
+_TRANSLATED_PARAMS = frozenset({"label", "document"})
 
 
 def _clean(raw: object, doc: _Document) -> tuple[str, Finding | None]:

@@ -389,3 +389,16 @@ def test_mask_keeps_the_first_and_last_four_digits():
 def test_mask_hides_everything_of_a_short_value():
     assert mask_nik("12345678") == "********"
     assert mask_nik("") == ""
+
+
+def test_a_finding_renders_its_document_names_through_the_translation_too() -> None:
+    finding = check_kk("")[0]
+    words = {
+        "{label} kosong; isi 16 angka sesuai {document}.": "{label} is empty; enter {document}.",
+        "nomor KK": "family card number",
+        "kartu keluarga": "the family card",
+    }
+    assert (
+        finding.render(lambda s: words.get(s, s))
+        == "Family card number is empty; enter the family card."
+    )
