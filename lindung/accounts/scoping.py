@@ -18,11 +18,19 @@ from lindung.regions import codes
 M = TypeVar("M", bound=models.Model)
 
 _PATHS: dict[type[models.Model], str] = {}
+_COVERING: set[type[models.Model]] = set()
 
 
-def register(model: type[models.Model], path: str) -> None:
-    """Declare that `model` belongs to the area at `path` (a lookup ending at a Region)."""
+def register(model: type[models.Model], path: str, *, covering: bool = False) -> None:
+    """Declare that `model` belongs to the area at `path` (a lookup ending at a Region).
+
+    `covering=True` is for rows that apply to a whole area, such as a regency's programme:
+    a user also sees those whose area contains theirs (a desa operator sees the
+    regency's programme), not only those inside it.
+    """
     _PATHS[model] = path
+    if covering:
+        _COVERING.add(model)
 
 
 def scope_code(user: object) -> str | None:
@@ -35,11 +43,15 @@ def scope_code(user: object) -> str | None:
     return code
 
 
-def area_q(path: str, code: str) -> models.Q:
-    """Rows whose area at `path` is `code` or lies inside it (prefix on the dotted code)."""
+def _code_key(path: str) -> str:
     # `<fk>__code` compiles to the foreign key column itself (`village_id LIKE '17.05.%'`):
     # no join, and the same index serves equality and prefix.
-    key = path if path == "code" or path.endswith("__code") else f"{path}__code"
+    return path if path == "code" or path.endswith("__code") else f"{path}__code"
+
+
+def area_q(path: str, code: str) -> models.Q:
+    """Rows whose area at `path` is `code` or lies inside it (prefix on the dotted code)."""
+    key = _code_key(path)
     return models.Q(**{key: code}) | models.Q(**{f"{key}__startswith": f"{code}."})
 
 
@@ -53,7 +65,12 @@ def visible(user: object, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         code = scope_code(user)
     except PermissionError:
         return queryset.none()
-    return queryset if code is None else queryset.filter(area_q(path, code))
+    if code is None:
+        return queryset
+    condition = area_q(path, code)
+    if queryset.model in _COVERING:
+        condition |= models.Q(**{f"{_code_key(path)}__in": codes.ancestor_codes(code)})
+    return queryset.filter(condition)
 
 
 def can_see_area(user: object, region_code: str) -> bool:
