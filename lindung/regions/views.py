@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -70,6 +71,7 @@ def _area_page(request: HttpRequest, area: Region | None) -> HttpResponse:
             for child in page.object_list
         ],
         "search": search,
+        "query": urlencode({"q": search}) if search else "",
         "has_children": has_children,
         "show_villages": show_villages,
         "show_people": show_people,

@@ -33,6 +33,12 @@ def _po_entries(path: Path) -> list[dict[str, str]]:
     return [e for e in entries if e.get("msgid")]
 
 
+def test_no_translation_is_left_fuzzy() -> None:
+    # gettext ignores fuzzy entries: the English page would silently show Indonesian.
+    text = (LOCALE / "django.po").read_text(encoding="utf-8")
+    assert not [line for line in text.splitlines() if line.startswith("#,") and "fuzzy" in line]
+
+
 def test_every_message_has_an_english_translation() -> None:
     untranslated = [
         e["msgid"]

@@ -58,7 +58,7 @@ class TestList:
         people_bulk_create(actor=None, rows=rows)
         client = client_for(world.users["desa"])
         first = client.get(reverse("people:list")).content.decode()
-        assert "Halaman 1 dari 2 (61 orang)" in first
+        assert "Halaman 1 dari 2 (61 baris)" in first
         assert len(re.findall(r'href="/orang/\d+/"', first)) == 50
         second = client.get(reverse("people:list"), {"page": 2}).content.decode()
         assert "Warga 159" in second
