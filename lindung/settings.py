@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lindung.audit",
     "lindung.people",
     "lindung.synth",
+    "lindung.programs",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("wilayah/", include("lindung.regions.urls")),
     path("orang/", include("lindung.people.urls")),
     path("audit/", include("lindung.audit.urls")),
+    path("program/", include("lindung.programs.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

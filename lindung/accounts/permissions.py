@@ -38,8 +38,11 @@ EDIT_PEOPLE = "edit_people"
 EXPORT_PERSONAL_DATA = "export_personal_data"
 VIEW_AUDIT_LOG = "view_audit_log"
 MANAGE_USERS = "manage_users"
+VIEW_PROGRAMMES = "view_programmes"
+MANAGE_PROGRAMMES = "manage_programmes"
+MANAGE_BUDGET = "manage_budget"
 
-WRITE_CAPABILITIES = frozenset({EDIT_PEOPLE, MANAGE_USERS})
+WRITE_CAPABILITIES = frozenset({EDIT_PEOPLE, MANAGE_USERS, MANAGE_PROGRAMMES, MANAGE_BUDGET})
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
 
 _ALL_ROLES = frozenset(Role)
@@ -55,6 +58,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     ),
     VIEW_AUDIT_LOG: frozenset({Role.ADMIN, Role.AUDITOR}),
     MANAGE_USERS: frozenset({Role.ADMIN}),
+    # Everyone reads the programme rules they work under; the Dinas sets them up and finance
+    # keeps the budget lines.
+    VIEW_PROGRAMMES: _ALL_ROLES,
+    MANAGE_PROGRAMMES: frozenset({Role.ADMIN, Role.MANAGER}),
+    MANAGE_BUDGET: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
 }
 
 

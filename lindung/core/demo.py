@@ -15,6 +15,7 @@ from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
 from lindung.people.models import Person
 from lindung.people.services import PersonRow, people_bulk_create
+from lindung.programs.demo import build_programmes
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
 from lindung.synth import generate_population
@@ -73,7 +74,10 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
     t = step("users", t)
     population = generate_population(REGENCY, people, seed, REFERENCE_DATE)
     people_bulk_create(actor=admin, rows=_person_rows(population.to_pylist()))
-    step("people", t)
+    t = step("people", t)
+    programmes = build_programmes(admin=admin)
+    more_users = programmes.pop("programme_users", [])
+    step("programmes", t)
 
     regency = Region.objects.get(code=REGENCY)
     villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
@@ -85,7 +89,9 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         "users": [
             {"username": u.username, "password": PASSWORD, "role": u.role.value, "scope": u.scope}
             for u in USERS
-        ],
+        ]
+        + more_users,
+        **programmes,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }
