@@ -1,0 +1,90 @@
+"""The demo builds the showcase every later capability adds to."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from lindung.core import demo
+
+
+@pytest.mark.django_db
+def test_the_demo_builds_seluma_with_a_login_per_role() -> None:
+    summary = demo.build_demo(people=400, seed=3)
+    assert summary["regency"] == {"code": "17.05", "name": "Kabupaten Seluma"}
+    assert (summary["districts"], summary["villages"], summary["people"]) == (14, 202, 400)
+    roles = {u["role"] for u in summary["users"]}
+    assert roles >= {
+        "admin",
+        "manager",
+        "verifier",
+        "finance",
+        "kecamatan",
+        "desa",
+        "bpjs",
+        "auditor",
+        "leadership",
+    }
+    programmes = {p["owner"]: p for p in summary["programmes"]}
+    assert programmes["17.05"]["monthly_contribution"] == 16_800
+    assert programmes["17.05"]["budget_lines"][0]["pagu"] == 101_808_000
+
+
+@pytest.mark.django_db
+def test_every_printed_demo_login_works_and_a_desa_operator_sees_one_village() -> None:
+    summary = demo.build_demo(people=400, seed=3)
+    for user in summary["users"]:
+        client = Client()
+        response = client.post(
+            "/akun/masuk/", {"username": user["username"], "password": user["password"]}
+        )
+        assert response.status_code == 302, user["username"]
+    client = Client()
+    client.post("/akun/masuk/", {"username": "desa.niur", "password": demo.PASSWORD})
+    assert client.get("/wilayah/17.05.01.2002/").status_code == 200
+    assert client.get("/wilayah/17.05.01.2003/").status_code == 404
+    assert client.get("/wilayah/17.05.01/").status_code == 404
+
+
+def test_lindung_demo_no_serve_json_prints_the_summary(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "LINDUNG_VAR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lindung.cli", "demo", "--no-serve", "--json", "--people", "300"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert {"regency", "districts", "villages", "people", "users"} <= summary.keys()
+    assert summary["people"] == 300
+
+
+def test_lindung_demo_refuses_bad_arguments(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "LINDUNG_VAR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lindung.cli", "demo", "--no-serve", "--people", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "--people" in result.stderr
+    assert "Traceback" not in result.stderr
