@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 STAMP := $(VENV)/.installed
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.sqlite3
+# Optional extras, e.g. `make install EXTRAS="--extra spark"` (CI installs Spark).
+EXTRAS ?=
 
 .PHONY: install demo test test-sqlite test-postgres lint format bench messages clean
 
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and "Lindung butuh Python 3.11 / needs Python 3.11")'
 	@if [ "$(UV)" = ".tools/bin/uv" ] && [ ! -x .tools/bin/uv ]; then \
 		$(PYTHON) -m venv .tools && .tools/bin/pip install --quiet uv; fi
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --python $(PYTHON) $(EXTRAS)
 	@mkdir -p var
 	@touch $(STAMP)
 
