@@ -15,7 +15,8 @@ from lindung.core import demo
 
 
 @pytest.mark.django_db
-def test_the_demo_builds_seluma_with_a_login_per_role() -> None:
+def test_the_demo_builds_seluma_with_a_login_per_role(settings, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
     summary = demo.build_demo(people=400, seed=3)
     assert summary["regency"] == {"code": "17.05", "name": "Kabupaten Seluma"}
     assert (summary["districts"], summary["villages"], summary["people"]) == (14, 202, 400)
@@ -37,7 +38,22 @@ def test_the_demo_builds_seluma_with_a_login_per_role() -> None:
 
 
 @pytest.mark.django_db
-def test_every_printed_demo_login_works_and_a_desa_operator_sees_one_village() -> None:
+def test_the_demo_links_a_hand_typed_list_to_its_population(settings, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    summary = demo.build_demo(people=400, seed=3)["linkage"]
+    assert summary["left"] == 200
+    assert summary["match"] + summary["review"] + summary["no_match"] == summary["left"]
+    assert summary["match"] > 150
+    result = Path(summary["files"]["result"])
+    assert result.parent == tmp_path / "demo"
+    assert result.read_text().startswith('"left_id","right_id","match_probability","decision"')
+
+
+@pytest.mark.django_db
+def test_every_printed_demo_login_works_and_a_desa_operator_sees_one_village(
+    settings, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = tmp_path
     summary = demo.build_demo(people=400, seed=3)
     for user in summary["users"]:
         client = Client()

@@ -9,16 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+from django.conf import settings
 from django.db import transaction
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
+from lindung.engine.linkage.files import write_csv_atomically
+from lindung.engine.linkage.link import link
 from lindung.people.models import Person
 from lindung.people.services import PersonRow, people_bulk_create
 from lindung.programs.demo import build_programmes
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
-from lindung.synth import generate_population
+from lindung.synth import generate_population, make_village_list
+from lindung.synth.writers import write_table
 
 REGENCY = "17.05"
 PASSWORD = "lindung-demo"  # noqa: S105 - a published demo password, printed on start
@@ -75,6 +80,8 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
     population = generate_population(REGENCY, people, seed, REFERENCE_DATE)
     people_bulk_create(actor=admin, rows=_person_rows(population.to_pylist()))
     t = step("people", t)
+    linkage = _linkage_showcase(population, seed)
+    t = step("linkage", t)
     programmes = build_programmes(admin=admin)
     more_users = programmes.pop("programme_users", [])
     step("programmes", t)
@@ -91,6 +98,7 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
             for u in USERS
         ]
         + more_users,
+        "linkage": linkage,
         **programmes,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
@@ -112,6 +120,33 @@ def _person_rows(records: list[dict[str, Any]]) -> Iterator[PersonRow]:
             phone=r["no_hp"] or "",
             occupation=r["pekerjaan"] or "",
         )
+
+
+def _linkage_showcase(population: pa.Table, seed: int) -> dict[str, Any]:
+    """A hand-typed list of 2,020 workers (Seluma's first stage) linked to the population.
+
+    The files stay in var/demo/ so `lindung link` can be tried on them by hand.
+    """
+    folder = settings.VAR_DIR / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    size = min(2_020, population.num_rows // 2)
+    village_list, truth = make_village_list(population, size, seed, reference_date=REFERENCE_DATE)
+    files = {
+        "people": folder / "penduduk.csv",
+        "list": folder / "usulan_desa.csv",
+        "truth": folder / "usulan_desa_kebenaran.csv",
+        "result": folder / "hasil_pencocokan.csv",
+    }
+    write_table(population, files["people"], "csv")
+    write_table(village_list, files["list"], "csv")
+    write_table(truth, files["truth"], "csv")
+    result = link(village_list, population, reference_date=REFERENCE_DATE)
+    write_csv_atomically(result.best, files["result"])
+    return {
+        **result.counts,
+        "seconds": result.seconds.get("total"),
+        "files": {name: str(path) for name, path in files.items()},
+    }
 
 
 def database_is_empty() -> bool:
