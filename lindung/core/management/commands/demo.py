@@ -13,6 +13,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from lindung.core import demo
+from lindung.engine.budget import format_number
 
 
 class Command(BaseCommand):
@@ -70,7 +71,19 @@ class Command(BaseCommand):
                 "name": summary["regency"]["name"],
                 "d": summary["districts"],
                 "v": summary["villages"],
-                "p": f"{summary['people']:,}".replace(",", "."),
+                "p": format_number(summary["people"]),
+            }
+        )
+        link = summary["linkage"]
+        w(
+            _(
+                "Pencocokan daftar usulan: %(left)s baris -> %(match)s cocok, %(review)s perlu "
+                "ditelaah, %(no_match)s tidak ditemukan (%(s)s detik). Berkas: %(folder)s"
+            )
+            % {
+                **{k: format_number(link[k]) for k in ("left", "match", "review", "no_match")},
+                "s": link["seconds"],
+                "folder": Path(link["files"]["result"]).parent,
             }
         )
         w("")
