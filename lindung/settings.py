@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "lindung.people",
     "lindung.synth",
     "lindung.programs",
+    "lindung.proposals",
+    "lindung.references",
 ]
 
 MIDDLEWARE = [

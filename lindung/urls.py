@@ -8,6 +8,8 @@ urlpatterns = [
     path("orang/", include("lindung.people.urls")),
     path("audit/", include("lindung.audit.urls")),
     path("program/", include("lindung.programs.urls")),
+    path("usulan/", include("lindung.proposals.urls")),
+    path("data-pembanding/", include("lindung.references.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -41,8 +41,14 @@ MANAGE_USERS = "manage_users"
 VIEW_PROGRAMMES = "view_programmes"
 MANAGE_PROGRAMMES = "manage_programmes"
 MANAGE_BUDGET = "manage_budget"
+VIEW_PROPOSALS = "view_proposals"
+PROPOSE = "propose"
+VIEW_REFERENCES = "view_references"
+IMPORT_REFERENCES = "import_references"
 
-WRITE_CAPABILITIES = frozenset({EDIT_PEOPLE, MANAGE_USERS, MANAGE_PROGRAMMES, MANAGE_BUDGET})
+WRITE_CAPABILITIES = frozenset(
+    {EDIT_PEOPLE, MANAGE_USERS, MANAGE_PROGRAMMES, MANAGE_BUDGET, PROPOSE, IMPORT_REFERENCES}
+)
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
 
 _ALL_ROLES = frozenset(Role)
@@ -63,6 +69,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     VIEW_PROGRAMMES: _ALL_ROLES,
     MANAGE_PROGRAMMES: frozenset({Role.ADMIN, Role.MANAGER}),
     MANAGE_BUDGET: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    # Villages and kecamatan propose for their own area; the Dinas for many villages at once.
+    # Finance and the BPJS liaison work on members, not on proposals.
+    VIEW_PROPOSALS: _ALL_ROLES - {Role.FINANCE, Role.BPJS},
+    PROPOSE: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.KECAMATAN, Role.DESA}),
+    # Reference extracts (DTSEN, BPJS participants, exclusions) are the Dinas's and the BPJS
+    # liaison's to load; the auditor reads which extract a decision rested on.
+    VIEW_REFERENCES: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS, Role.AUDITOR}),
+    IMPORT_REFERENCES: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS}),
 }
 
 
