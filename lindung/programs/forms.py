@@ -23,6 +23,7 @@ from lindung.programs.models import (
     LegalType,
     Occupation,
     Priority,
+    ProposalPeriod,
     QuotaKind,
     Sector,
 )
@@ -287,6 +288,12 @@ class PeriodForm(ServiceForm):
     name = forms.CharField(label=_("Nama periode"), max_length=100)
     opens_on = forms.DateField(label=_("Dibuka"), widget=_date())
     closes_on = forms.DateField(label=_("Ditutup"), widget=_date())
+    proposal_limit = forms.IntegerField(
+        label=_("Batas usulan per kuota"),
+        required=False,
+        min_value=1,
+        help_text=ProposalPeriod._meta.get_field("proposal_limit").help_text,
+    )
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea({"rows": 3}))
 
 

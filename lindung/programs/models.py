@@ -434,6 +434,16 @@ class ProposalPeriod(models.Model):
     name = models.CharField(_("nama periode"), max_length=100)
     opens_on = models.DateField(_("dibuka"))
     closes_on = models.DateField(_("ditutup"))
+    proposal_limit = models.PositiveIntegerField(
+        _("batas usulan per kuota"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Berapa usulan boleh dikirim per desa (atau per kecamatan, mengikuti aturan kuota) "
+            "dalam periode ini. Kosong = sama dengan kuota. Lebih dari kuota berarti ada daftar "
+            "tunggu untuk penetapan."
+        ),
+    )
     note = models.TextField(_("catatan"), blank=True)
 
     history = HistoricalRecords()
@@ -446,6 +456,10 @@ class ProposalPeriod(models.Model):
             models.CheckConstraint(
                 name="period_closes_after_opening",
                 condition=models.Q(closes_on__gte=models.F("opens_on")),
+            ),
+            models.CheckConstraint(
+                name="period_proposal_limit_positive",
+                condition=models.Q(proposal_limit__isnull=True) | models.Q(proposal_limit__gt=0),
             ),
         ]
 

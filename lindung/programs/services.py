@@ -114,7 +114,7 @@ BUDGET_FIELDS = frozenset(
         "note",
     }
 )
-PERIOD_FIELDS = frozenset({"name", "opens_on", "closes_on", "note"})
+PERIOD_FIELDS = frozenset({"name", "opens_on", "closes_on", "proposal_limit", "note"})
 OCCUPATION_FIELDS = frozenset({"name", "sector", "keywords", "active"})
 FIRST_LEGAL_YEAR = 1945
 LAST_YEAR = 2100

@@ -128,7 +128,7 @@ def template_info(user: User | None, programme: Programme, today: date) -> Templ
     period = open_period(programme, today)
     villages = villages_in(area)
     left = places_left(programme, period, area) if period is not None else {}
-    size = programme.quota_size if programme.quota_kind != QuotaKind.NONE else None
+    size = proposal_limit(programme, period)
     per_village: dict[str, int | None] = {}
     for code in villages:
         key = quota_key(programme.quota_kind, code)
@@ -151,15 +151,27 @@ def quota_area(programme: Programme, area_code: str) -> str:
     return area_code
 
 
+def proposal_limit(programme: Programme, period: ProposalPeriod | None) -> int | None:
+    """How many proposals a quota key (village or kecamatan) may send in `period`; None when
+    the programme has no quota. A period may allow more than the quota: the rest form the
+    waiting list that determination draws on when a place is freed."""
+    if programme.quota_kind == QuotaKind.NONE or programme.quota_size is None:
+        return None
+    if period is not None and period.proposal_limit:
+        return period.proposal_limit
+    return programme.quota_size
+
+
 def places_left(programme: Programme, period: ProposalPeriod, area_code: str) -> dict[str, int]:
     """Places left per quota key (village code, or kecamatan code for a per-kecamatan
     quota) for the keys inside `area_code` that already have proposals; a key not listed
     has the whole quota left. Empty when the programme has no quota.
 
     A proposal takes a place unless it was withdrawn or found not eligible (`RELEASED`).
+    The period's `proposal_limit`, when set, replaces the quota size here.
     """
-    size = programme.quota_size
-    if programme.quota_kind == QuotaKind.NONE or size is None:
+    size = proposal_limit(programme, period)
+    if size is None:
         return {}
     taking = (
         Proposal.objects.filter(period=period)

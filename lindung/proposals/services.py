@@ -283,7 +283,7 @@ def _context(sender: Sender) -> intake.Context:
         occupations=intake.occupation_spellings(list(occupations)),
         existing=selectors.existing_proposals(sender.period, sender.area),
         quota_kind=programme.quota_kind,
-        quota_size=programme.quota_size,
+        quota_size=selectors.proposal_limit(programme, sender.period),
         places_left=selectors.places_left(programme, sender.period, sender.area),
     )
 

@@ -88,6 +88,17 @@ def test_rows_beyond_the_village_quota_are_rejected_saying_how_many_were_left(
     assert Proposal.objects.filter(village_id=VILLAGE_A).count() == QUOTA
 
 
+def test_a_period_limit_above_the_quota_lets_villages_propose_a_waiting_list(
+    setup: Setup,
+) -> None:
+    setup.period.proposal_limit = QUOTA + 2
+    setup.period.save()
+    batch = _import(setup, "desa", csv_bytes([person(i) for i in range(1, QUOTA + 4)]), "w.csv")
+    assert batch.accepted_count == QUOTA + 2
+    assert batch.rejected_count == 1
+    assert Proposal.objects.filter(village_id=VILLAGE_A).count() == QUOTA + 2
+
+
 def test_a_withdrawn_proposal_gives_its_place_back(setup: Setup) -> None:
     _import(setup, "desa", csv_bytes([person(i) for i in range(1, 4)]), "full.csv")
     proposal = Proposal.objects.first()
