@@ -13,3 +13,5 @@ def _test_settings(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The test client speaks plain HTTP; production redirects that to HTTPS.
     settings.SECURE_SSL_REDIRECT = False
+    # Background jobs run at once in tests instead of waiting for `lindung db_worker`.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

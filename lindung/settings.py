@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "lindung.core",
     "lindung.regions",
     "lindung.accounts",
@@ -76,6 +78,7 @@ INSTALLED_APPS = [
     "lindung.programs",
     "lindung.proposals",
     "lindung.references",
+    "lindung.verification",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +131,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (verification) wait in the database; `lindung db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("usulan/", include("lindung.proposals.urls")),
     path("data-pembanding/", include("lindung.references.urls")),
+    path("verifikasi/", include("lindung.verification.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -45,9 +45,22 @@ VIEW_PROPOSALS = "view_proposals"
 PROPOSE = "propose"
 VIEW_REFERENCES = "view_references"
 IMPORT_REFERENCES = "import_references"
+RUN_VERIFICATION = "run_verification"
+REVIEW_KECAMATAN = "review_kecamatan"
+DECIDE_PROPOSALS = "decide_proposals"
 
 WRITE_CAPABILITIES = frozenset(
-    {EDIT_PEOPLE, MANAGE_USERS, MANAGE_PROGRAMMES, MANAGE_BUDGET, PROPOSE, IMPORT_REFERENCES}
+    {
+        EDIT_PEOPLE,
+        MANAGE_USERS,
+        MANAGE_PROGRAMMES,
+        MANAGE_BUDGET,
+        PROPOSE,
+        IMPORT_REFERENCES,
+        RUN_VERIFICATION,
+        REVIEW_KECAMATAN,
+        DECIDE_PROPOSALS,
+    }
 )
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
 
@@ -77,6 +90,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     # liaison's to load; the auditor reads which extract a decision rested on.
     VIEW_REFERENCES: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS, Role.AUDITOR}),
     IMPORT_REFERENCES: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS}),
+    # The Dinas runs the automatic checks and decides; the kecamatan forwards its villages'
+    # proposals to the Dinas or returns them to the village.
+    RUN_VERIFICATION: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
+    REVIEW_KECAMATAN: frozenset({Role.ADMIN, Role.KECAMATAN}),
+    DECIDE_PROPOSALS: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
 }
 
 

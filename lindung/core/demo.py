@@ -24,6 +24,7 @@ from lindung.regions.models import Region
 from lindung.regions.services import regions_load
 from lindung.synth import generate_population, make_village_list
 from lindung.synth.writers import write_table
+from lindung.verification.demo import build_verification_demo
 
 REGENCY = "17.05"
 PASSWORD = "lindung-demo"  # noqa: S105 - a published demo password, printed on start
@@ -84,7 +85,9 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
     t = step("linkage", t)
     programmes = build_programmes(admin=admin)
     more_users = programmes.pop("programme_users", [])
-    step("programmes", t)
+    t = step("programmes", t)
+    verification = build_verification_demo(admin=admin, population=population, seed=seed)
+    step("verification", t)
 
     regency = Region.objects.get(code=REGENCY)
     villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
@@ -100,6 +103,7 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         + more_users,
         "linkage": linkage,
         **programmes,
+        **verification,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }

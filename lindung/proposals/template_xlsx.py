@@ -206,8 +206,7 @@ def _quota_line(info: TemplateInfo) -> str:
         return _("Program ini tidak membatasi jumlah usulan per desa.")
     if info.multi_village:
         return _(
-            "Kuota: %(size)s orang %(kind)s per periode; sisa kuota tiap desa ada di "
-            "lembar Daftar."
+            "Kuota: %(size)s orang %(kind)s per periode; sisa kuota tiap desa ada di lembar Daftar."
         ) % {"size": programme.quota_size, "kind": programme.get_quota_kind_display().lower()}
     left = next(iter(info.places_left.values()), None)
     return _("Kuota: %(size)s orang per periode; sisa tempat saat templat diunduh: %(left)s.") % {

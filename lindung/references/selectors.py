@@ -97,9 +97,9 @@ def snapshot_table(snapshot: Snapshot) -> pa.Table:
 
 
 def _typed(values: list[Any], arrow_type: pa.DataType) -> pa.Array[Any]:
-    # SQLite hands back booleans as 0/1.
+    # SQLite hands back booleans as 0/1 (or bool, depending on the column's declared type).
     if pa.types.is_boolean(arrow_type):
-        return pa.array(values, pa.int64()).cast(arrow_type)
+        return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
     return pa.array(values, arrow_type)
 
 

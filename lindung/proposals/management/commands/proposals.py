@@ -1,4 +1,5 @@
-"""`lindung proposals import FILE --programme ID ...`: proposals from a spreadsheet.
+"""`lindung proposals import FILE --programme ID ...`: proposals from a spreadsheet;
+`lindung proposals verify --batch ID`: their automatic verification, run here and now.
 
 Every row of the file ends in exactly one outcome, so rows = accepted + rejected + duplicates
 (duplicates: people this village already proposed in the period, reported apart). Bad input
@@ -19,14 +20,14 @@ from lindung.accounts.models import User
 from lindung.programs.models import Programme, ProposalPeriod
 from lindung.proposals.models import Batch, Source
 from lindung.proposals.services import IntakeError, batch_import, sender_for
+from lindung.verification.services import verification_execute, verification_run
 
 
 class Command(BaseCommand):
     help = _("Usulan pekerja dari desa: impor berkas usulan.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        # One sub-command per step of intake; automatic verification (`verify --batch ID`)
-        # joins here when the verification app exists.
+        # One sub-command per step of intake.
         actions = parser.add_subparsers(dest="action", required=True)
         run = actions.add_parser("import", help=_("Impor berkas usulan (XLSX, XLS, ODS, CSV)."))
         run.add_argument("file", metavar="BERKAS", help=_("Berkas usulan."))
@@ -46,8 +47,20 @@ class Command(BaseCommand):
             help=_("Impor atas nama pengguna ini (wilayah dan periode terbuka berlaku)."),
         )
         run.add_argument("--json", action="store_true", help=_("Keluaran JSON."))
+        check = actions.add_parser(
+            "verify", help=_("Verifikasi otomatis satu kiriman atau satu periode, sekarang.")
+        )
+        target = check.add_mutually_exclusive_group(required=True)
+        target.add_argument("--batch", metavar="ID", help=_("ID kiriman usulan."))
+        target.add_argument(
+            "--period", metavar="ID", help=_("ID periode usulan: semua usulan yang belum ditelaah.")
+        )
+        check.add_argument("--json", action="store_true", help=_("Keluaran JSON."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "verify":
+            self._verify(options)
+            return
         try:
             batch, created = self._import(options)
         except (IntakeError, PermissionDenied) as error:
@@ -71,6 +84,40 @@ class Command(BaseCommand):
                 "ditolak + %(duplicates)s sudah diusulkan."
             )
             % payload
+        )
+
+    def _verify(self, options: dict[str, Any]) -> None:
+        if options["batch"] is not None:
+            batch = Batch.objects.filter(pk=_number(options["batch"], _("ID kiriman"))).first()
+            if batch is None:
+                raise CommandError(
+                    _("Kiriman %(id)s tidak ada.") % {"id": options["batch"]}, returncode=2
+                )
+            run = verification_run(actor=None, batch=batch, background=False)
+        else:
+            period = ProposalPeriod.objects.filter(
+                pk=_number(options["period"], _("ID periode"))
+            ).first()
+            if period is None:
+                raise CommandError(
+                    _("Periode %(id)s tidak ada.") % {"id": options["period"]}, returncode=2
+                )
+            run = verification_run(actor=None, period=period, background=False)
+        run = verification_execute(run.pk)
+        if run.error:
+            raise CommandError(run.error, returncode=2)
+        payload = {"run_id": run.pk, **run.counts, "seconds": run.seconds}
+        if options["json"]:
+            self.stdout.write(json.dumps(payload))
+            return
+        counts = {k: run.counts.get(k, 0) for k in ("proposals", "ok", "warn", "review", "reject")}
+        self.stdout.write(
+            _(
+                "Verifikasi #%(run)s: %(proposals)s usulan = %(ok)s bersih + %(warn)s peringatan "
+                "+ %(review)s perlu diperiksa petugas + %(reject)s dengan alasan tolak "
+                "(%(seconds)s detik)."
+            )
+            % {"run": run.pk, "seconds": run.seconds.get("total", 0), **counts}
         )
 
     def _import(self, options: dict[str, Any]) -> tuple[Batch, bool]:

@@ -1,0 +1,32 @@
+"""The demo's verification step: villages propose, the run finds real cases, people act."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lindung.accounts.models import User
+from lindung.core import demo
+from lindung.proposals.models import Proposal
+from lindung.verification.demo import build_verification_demo
+from lindung.verification.models import Finding, VerificationRun
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_verifies_every_villages_proposals(settings: Any, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    demo.build_demo(people=1_500, seed=3)
+    summary = build_verification_demo(admin=User.objects.get(username="admin"), seed=3)
+    found = summary["verification"]
+    assert found["rows"] == found["accepted"] + found["rejected"] + found["duplicates"]
+    assert found["proposals"] == found["accepted"] == Proposal.objects.count()
+    assert found["verified"] + found["review"] == found["proposals"]
+    assert Proposal.objects.values("village").distinct().count() > 100
+    run = VerificationRun.objects.get()
+    assert run.snapshots.count() == 4
+    assert Finding.objects.filter(code="NOT_IN_REGISTRY").exists()
+    assert sum(found["findings"].values()) == Finding.objects.count()
+    assert found["reviewed"]["forwarded"] > 0
