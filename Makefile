@@ -9,7 +9,7 @@ DEMO_DB ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 # Optional extras, e.g. `make install EXTRAS="--extra spark"` (CI installs Spark).
 EXTRAS ?=
 
-.PHONY: install demo test test-sqlite test-postgres lint format bench messages clean
+.PHONY: install demo worker test test-sqlite test-postgres lint format bench messages clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml uv.lock
 
 demo: install
 	LINDUNG_INSECURE_HTTP=1 DATABASE_URL=$(DEMO_DB) $(BIN)/lindung demo
+
+# Background jobs (verification runs) queued from the web app; run beside the web server.
+worker: install
+	LINDUNG_INSECURE_HTTP=1 DATABASE_URL=$(DEMO_DB) $(BIN)/lindung db_worker
 
 test: install
 	@bash tools/run_tests.sh
