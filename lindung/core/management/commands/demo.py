@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,4 +104,10 @@ class Command(BaseCommand):
         settings.SESSION_COOKIE_SECURE = False
         settings.CSRF_COOKIE_SECURE = False
         settings.SECURE_HSTS_SECONDS = 0
-        call_command("runserver", addr, use_reloader=False)
+        # Verification runs started from the site wait for a worker: run one beside it.
+        worker = subprocess.Popen([sys.executable, "-m", "lindung.cli", "db_worker"])
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
