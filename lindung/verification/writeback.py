@@ -19,6 +19,18 @@ from lindung.verification.models import Finding, VerificationRun
 _CHUNK = 10_000
 
 
+def _unchanged_since_read(ids: list[int], statuses: dict[int, str]) -> list[int]:
+    """The proposals whose status is still what the run read, locked until the write ends.
+
+    A reviewer may forward, return or decide a proposal while the run is checking it; the
+    run must not move it back, so it only moves the ones nobody touched meanwhile."""
+    still: set[int] = set()
+    for chunk in _chunks(ids):
+        rows = Proposal.objects.select_for_update().filter(pk__in=chunk)
+        still |= {pk for pk, status in rows.values_list("id", "status") if status == statuses[pk]}
+    return [pk for pk in ids if pk in still]
+
+
 @transaction.atomic
 def write(
     run: VerificationRun, findings: pa.Table, summary: pa.Table, statuses: dict[int, str]
@@ -31,6 +43,7 @@ def write(
         Finding.objects.filter(proposal_id__in=chunk, current=True).update(current=False)
     bulk.insert_table(Finding, _finding_rows(run, findings))
     outcome = dict(zip(ids, map(str, summary.column("outcome").to_pylist()), strict=True))
+    ids = _unchanged_since_read(ids, statuses)
     target: dict[int, str] = {
         pk: ProposalStatus.REVIEW if outcome[pk] == "review" else ProposalStatus.VERIFIED
         for pk in ids

@@ -131,3 +131,32 @@ def test_only_the_dinas_may_run_verification(scenario: Scenario) -> None:
         with pytest.raises(PermissionDenied):
             verification_run(actor=scenario.users[role], period=scenario.period)
     assert not VerificationRun.objects.exists()
+
+
+def test_a_proposal_a_reviewer_moved_during_the_run_keeps_its_new_status(
+    scenario: Scenario,
+) -> None:
+    import pyarrow as pa
+
+    from lindung.engine.verify import FINDINGS_SCHEMA
+    from lindung.verification import writeback
+
+    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+    first, second = scenario.proposal(1), scenario.proposal(2)
+    read = {first.pk: first.status, second.pk: second.status}
+    # While the run was checking, a kecamatan operator forwarded the first proposal.
+    Proposal.objects.filter(pk=first.pk).update(status=ProposalStatus.FORWARDED)
+    summary = pa.table(
+        {
+            "proposal_id": pa.array([first.pk, second.pk], pa.int64()),
+            "outcome": ["ok", "review"],
+            "welfare_id": pa.array([None, None], pa.int64()),
+            "desil": pa.array([None, None], pa.int16()),
+        }
+    )
+    events_before = ProposalEvent.objects.count()
+    moved = writeback.write(run, FINDINGS_SCHEMA.empty_table(), summary, read)
+    assert scenario.proposal(1).status == ProposalStatus.FORWARDED
+    assert scenario.proposal(2).status == ProposalStatus.REVIEW
+    assert moved == {ProposalStatus.VERIFIED: 0, ProposalStatus.REVIEW: 1}
+    assert ProposalEvent.objects.count() == events_before + 1
