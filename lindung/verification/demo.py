@@ -58,6 +58,7 @@ def build_verification_demo(
         actor=admin, programme=programme, proposal_limit=15, note="Tanggal contoh.", **PERIOD
     )
     listed, workers = _workers(population, rng, seed)
+    listed = _wrong_niks(listed, population, rng, count=30)
     _import_references(admin, population, workers, rng)
     batches = _propose(programme, period, listed, rng)
     run = verification_run(actor=_user("verifikator") or admin, period=period, background=False)
@@ -113,6 +114,19 @@ def _workers(population: pa.Table, rng: np.random.Generator, seed: int) -> tuple
     listed = typed.filter(pa.array(keep))
     chosen = {p for p, k in zip(person, keep, strict=True) if k and p is not None}
     return listed, pc.is_in(population.column("id"), pa.array(sorted(chosen), pa.string()))
+
+
+def _wrong_niks(
+    listed: pa.Table, population: pa.Table, rng: np.random.Generator, *, count: int
+) -> pa.Table:
+    """A few operators typed someone else's NIK: the clerical review gets real cases."""
+    rows = rng.choice(listed.num_rows, size=min(count, listed.num_rows), replace=False)
+    donors = rng.choice(population.num_rows, size=len(rows), replace=False)
+    niks = listed.column("nik").to_pylist()
+    donor_niks = population.column("nik").take(donors).to_pylist()
+    for row, nik in zip(rows, donor_niks, strict=True):
+        niks[row] = nik
+    return listed.set_column(listed.schema.get_field_index("nik"), "nik", pa.array(niks))
 
 
 def _import_references(
