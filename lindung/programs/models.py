@@ -150,6 +150,12 @@ class Programme(models.Model):
     funding_source = models.CharField(
         _("sumber dana"), max_length=12, choices=FundingSource.choices, default=FundingSource.APBD
     )
+    check_severities = models.JSONField(
+        _("tingkat temuan verifikasi"),
+        default=dict,
+        blank=True,
+        help_text=_("Kode temuan -> reject/warn/review; kode yang tidak disebut memakai bawaan."),
+    )
     active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 

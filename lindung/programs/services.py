@@ -14,7 +14,7 @@ billing a whole programme without a call per member.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import MANAGE_BUDGET, MANAGE_PROGRAMMES, has_capability
 from lindung.engine import budget as engine
+from lindung.engine.verify.codes import CODES, DEFAULT_SEVERITIES, SEVERITIES
 from lindung.programs import defaults
 from lindung.programs.models import (
     MAX_AGE,
@@ -332,6 +333,31 @@ def programme_create(
 
 
 @transaction.atomic
+@transaction.atomic
+def programme_set_severities(
+    *, actor: User | None, programme: Programme, severities: Mapping[str, str]
+) -> Programme:
+    """How hard each verification finding weighs in this programme (the Perbup's rules).
+
+    Only the codes that differ from the defaults are stored, so a later change of a default
+    reaches every programme that did not choose otherwise."""
+    _check_may_manage(actor, MANAGE_PROGRAMMES, programme.owner_id)
+    unknown = sorted(set(severities) - set(CODES))
+    wrong = sorted(c for c, v in severities.items() if v not in SEVERITIES)
+    if unknown or wrong:
+        raise ValidationError(
+            _("Kode temuan tidak dikenal: %(unknown)s. Tingkat salah untuk: %(wrong)s.")
+            % {"unknown": ", ".join(unknown) or "-", "wrong": ", ".join(wrong) or "-"}
+        )
+    programme = _locked(programme)
+    programme.check_severities = {
+        code: value
+        for code, value in sorted(severities.items())
+        if value != DEFAULT_SEVERITIES[code]
+    }
+    return _save(programme, actor)
+
+
 def programme_update(*, actor: User | None, programme: Programme, **fields: Any) -> Programme:
     _check_may_manage(actor, MANAGE_PROGRAMMES, programme.owner_id)
     occupations = fields.pop("occupations", None)

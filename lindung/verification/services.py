@@ -214,6 +214,7 @@ def rules_for(programme: Programme, period: ProposalPeriod) -> Rules:
         requires_registry=programme.requires_registry,
         max_desil=programme.max_desil,
         eligible_occupation_ids=occupations or None,
+        severities=programme.check_severities,
     )
 
 

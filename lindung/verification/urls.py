@@ -17,4 +17,5 @@ urlpatterns = [
     path("temuan/<int:finding_id>/kesampingkan/", views.finding_override, name="override"),
     path("telaah-data/", views.clerical_queue, name="clerical"),
     path("temuan/<int:finding_id>/", views.match, name="match"),
+    path("program/<int:programme_id>/tingkat/", views.severities, name="severities"),
 ]

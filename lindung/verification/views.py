@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lindung.accounts.models import User
 from lindung.accounts.permissions import (
     DECIDE_PROPOSALS,
+    MANAGE_PROGRAMMES,
     REVIEW_KECAMATAN,
     RUN_VERIFICATION,
     VIEW_PROPOSALS,
@@ -29,10 +30,14 @@ from lindung.accounts.permissions import (
 )
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.engine.verify.codes import CODES, DEFAULT_SEVERITIES
+from lindung.programs import services as programs_services
+from lindung.programs.selectors import programme_for
 from lindung.proposals import selectors as proposal_selectors
 from lindung.proposals.models import Proposal, ProposalStatus
 from lindung.proposals.services import ConflictError
 from lindung.verification import review, selectors, services
+from lindung.verification.labels import CODE_LABELS, SEVERITY_LABELS
 from lindung.verification.models import Finding, VerificationRun
 
 PAGE_SIZE = 50
@@ -327,3 +332,36 @@ def match(request: HttpRequest, finding_id: int) -> HttpResponse:
         "other": selectors.other_proposal(finding),
     }
     return render(request, "verification/match.html", context)
+
+
+@requires(MANAGE_PROGRAMMES)
+def severities(request: HttpRequest, programme_id: int) -> HttpResponse:
+    """How hard each finding weighs in one programme (its Perbup's rules)."""
+    programme = programme_for(request.user, programme_id)
+    if programme is None:
+        raise Http404
+    if request.method == "POST":
+        chosen = {code: request.POST.get(code, "") for code in CODES}
+        try:
+            programs_services.programme_set_severities(
+                actor=_actor(request),
+                programme=programme,
+                severities={c: v for c, v in chosen.items() if v},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Tingkat temuan disimpan."))
+            return redirect("verification:severities", programme_id=programme.pk)
+    current = programme.check_severities
+    rows = [
+        {
+            "code": code,
+            "label": CODE_LABELS.get(code, code),
+            "default": DEFAULT_SEVERITIES[code],
+            "value": current.get(code, DEFAULT_SEVERITIES[code]),
+        }
+        for code in CODES
+    ]
+    context = {"programme": programme, "rows": rows, "choices": SEVERITY_LABELS}
+    return render(request, "verification/severities.html", context)
