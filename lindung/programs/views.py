@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,13 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lindung.accounts.models import User
 from lindung.accounts.permissions import (
     MANAGE_BUDGET,
     MANAGE_PROGRAMMES,
     VIEW_PROGRAMMES,
     requires,
 )
+from lindung.core.lists import acting_user as _actor
+from lindung.core.lists import page_of as _page
 from lindung.engine.budget import Contribution
 from lindung.programs import planner, selectors, services
 from lindung.programs.forms import (
@@ -49,7 +49,6 @@ from lindung.programs.models import (
     RateSchedule,
 )
 
-PAGE_SIZE = 50
 M = TypeVar("M", bound=models.Model)
 
 
@@ -65,15 +64,6 @@ def _part_or_404(request: HttpRequest, model: type[M], programme: Programme, pk:
     if part is None:
         raise Http404(_("Data tidak ditemukan di program ini."))
     return part
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _page(request: HttpRequest, items: Any) -> Any:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _form_view(

@@ -10,17 +10,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from lindung.accounts.models import User
 from lindung.accounts.permissions import PROPOSE, VIEW_PROPOSALS, requires
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.core.lists import acting_user as _actor
+from lindung.core.lists import page_of as _page
+from lindung.core.lists import query_without_page as _query_without_page
 from lindung.people.nik import mask_nik
 from lindung.people.views import _nik_info
 from lindung.programs.models import Programme
@@ -30,23 +31,7 @@ from lindung.proposals.forms import ProposalFilterForm, ProposalForm, UploadForm
 from lindung.proposals.models import Batch, Outcome, Proposal, ProposalStatus
 from lindung.proposals.services import IntakeError, Sender
 
-PAGE_SIZE = 50
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _page(request: HttpRequest, items: Any) -> Any:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # -- lists and details ---------------------------------------------------------------------

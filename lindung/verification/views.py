@@ -11,14 +11,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.accounts.models import User
 from lindung.accounts.permissions import (
     DECIDE_PROPOSALS,
     MANAGE_PROGRAMMES,
@@ -30,6 +28,9 @@ from lindung.accounts.permissions import (
 )
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.core.lists import acting_user as _actor
+from lindung.core.lists import page_of as _page
+from lindung.core.lists import query_without_page as _query_without_page
 from lindung.engine.verify.codes import CODES, DEFAULT_SEVERITIES
 from lindung.programs import services as programs_services
 from lindung.programs.selectors import programme_for
@@ -39,23 +40,6 @@ from lindung.proposals.services import ConflictError
 from lindung.verification import review, selectors, services
 from lindung.verification.labels import CODE_LABELS, SEVERITY_LABELS
 from lindung.verification.models import Finding, VerificationRun
-
-PAGE_SIZE = 50
-
-
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _page(request: HttpRequest, items: Any) -> Any:
-    return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _number(value: str | None) -> int | None:
