@@ -14,13 +14,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import DECIDE_PROPOSALS, REVIEW_KECAMATAN, has_capability
-from lindung.proposals.models import Action, Proposal, ProposalStatus
+from lindung.programs.models import ProposalPeriod
+from lindung.proposals.models import Action, Proposal, ProposalEvent, ProposalStatus
 from lindung.proposals.services import ConflictError, proposal_transition
 from lindung.verification.models import Finding, Resolution, Severity
 
@@ -228,3 +230,94 @@ def _resolve(finding: Finding, actor: User, resolution: str, note: str) -> None:
         raise ConflictError
     finding.resolution, finding.resolution_note = resolution, note
     finding.resolved_by, finding.resolved_at = actor, now
+
+
+# -- decisions in bulk -----------------------------------------------------------------------
+
+
+def _blocking_q(requires_registry: bool) -> Q:
+    """`blocks` as a database condition on Finding, for deciding thousands at once."""
+    dismissed_blocks = Q(resolution=Resolution.DISMISSED, code="NAME_MISMATCH")
+    if requires_registry:
+        dismissed_blocks |= Q(resolution=Resolution.DISMISSED, evidence_kind="welfare")
+    return (
+        Q(current=True)
+        & ~Q(resolution=Resolution.OVERRIDDEN)
+        & ~Q(severity=Severity.WARN)
+        & (
+            Q(resolution="")
+            | Q(resolution=Resolution.CONFIRMED, evidence_kind__in=_REJECTING_EVIDENCE)
+            | dismissed_blocks
+        )
+    )
+
+
+@transaction.atomic
+def proposals_decide_bulk(
+    *, actor: User, period: ProposalPeriod, eligible: bool, area_code: str | None = None
+) -> int:
+    """Decide, in one step, every proposal of `period` (inside `area_code` and the actor's
+    area) that the machine checked or the kecamatan forwarded and whose case is plain:
+    *eligible* for those with nothing standing in the way, *not eligible* for those with a
+    standing finding of severity reject (the finding's message is the recorded reason).
+    Proposals that need a person (open matches, reviews) are left alone. Returns how many
+    were decided; each gets its own DECIDED event."""
+    if not has_capability(actor, DECIDE_PROPOSALS):
+        raise PermissionDenied(_("Peran Anda tidak boleh melakukan tindakan ini."))
+    area = area_code or period.programme.owner_id
+    if not scoping.can_see_area(actor, area):
+        raise PermissionDenied(_("Wilayah ini di luar wilayah kerja Anda."))
+    blocking = Finding.objects.filter(
+        _blocking_q(period.programme.requires_registry), proposal=OuterRef("pk")
+    )
+    candidates = scoping.visible(
+        actor,
+        Proposal.objects.filter(
+            scoping.area_q("village", area),
+            period=period,
+            status__in=[ProposalStatus.VERIFIED, ProposalStatus.FORWARDED],
+        ),
+    )
+    if eligible:
+        chosen = candidates.exclude(Exists(blocking))
+    else:
+        chosen = candidates.filter(Exists(blocking.filter(severity=Severity.REJECT))).exclude(
+            Exists(blocking.filter(severity=Severity.REVIEW))
+        )
+    rows = list(chosen.select_for_update().order_by("id").values_list("id", "status"))
+    if not rows:
+        return 0
+    ids = [pk for pk, _status in rows]
+    reasons: dict[int, str] = {}
+    if not eligible:
+        standing = Finding.objects.filter(
+            _blocking_q(period.programme.requires_registry),
+            severity=Severity.REJECT,
+            proposal_id__in=ids,
+        ).order_by("proposal_id", "id")
+        for proposal_id, message in standing.values_list("proposal_id", "message"):
+            reasons.setdefault(proposal_id, message)
+    to_status = ProposalStatus.ELIGIBLE if eligible else ProposalStatus.NOT_ELIGIBLE
+    now = timezone.now()
+    for chunk in range(0, len(ids), 5_000):
+        Proposal.objects.filter(pk__in=ids[chunk : chunk + 5_000]).update(
+            status=to_status, status_changed_at=now, version=F("version") + 1
+        )
+    ProposalEvent.objects.bulk_create(
+        (
+            ProposalEvent(
+                proposal_id=pk,
+                at=now,
+                actor=actor,
+                action=Action.DECIDED,
+                from_status=status,
+                to_status=to_status,
+                note=reasons.get(pk, "")
+                or _("Diputuskan layak bersama: tidak ada temuan yang menghalangi."),
+                detail={"bulk": True},
+            )
+            for pk, status in rows
+        ),
+        batch_size=5_000,
+    )
+    return len(ids)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("kecamatan/", views.kecamatan_queue, name="kecamatan"),
     path("kecamatan/proses/", views.kecamatan_act, name="kecamatan_act"),
     path("dinas/", views.decision_queue, name="decisions"),
+    path("dinas/sekaligus/", views.decide_bulk, name="decide_bulk"),
     path("usulan/<int:proposal_id>/putuskan/", views.proposal_decide, name="decide"),
     path("usulan/<int:proposal_id>/kembalikan/", views.proposal_return, name="return"),
     path("temuan/<int:finding_id>/kesampingkan/", views.finding_override, name="override"),

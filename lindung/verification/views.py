@@ -186,7 +186,36 @@ def _report(request: HttpRequest, done: int, refused: list[str]) -> None:
 def decision_queue(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.decision_queue(request.user))
     selectors.attach_evidence(page.object_list)
-    return render(request, "verification/decisions.html", {"page": page, "query": ""})
+    context = {"page": page, "query": "", "periods": proposal_selectors.periods_for(request.user)}
+    return render(request, "verification/decisions.html", context)
+
+
+@requires(DECIDE_PROPOSALS)
+@require_POST
+def decide_bulk(request: HttpRequest) -> HttpResponse:
+    """Decide every plain case of a period at once (see `review.proposals_decide_bulk`)."""
+    period_id = _number(request.POST.get("period"))
+    period = proposal_selectors.periods_for(request.user).filter(pk=period_id or 0).first()
+    verdict = request.POST.get("decision")
+    if period is None or verdict not in ("eligible", "not_eligible"):
+        messages.error(request, _("Pilih periode dan keputusan."))
+        return redirect("verification:decisions")
+    try:
+        done = review.proposals_decide_bulk(
+            actor=_actor(request), period=period, eligible=verdict == "eligible"
+        )
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("verification:decisions")
+    if verdict == "eligible":
+        messages.success(
+            request, _("%(n)s usulan tanpa temuan penghalang diputuskan layak.") % {"n": done}
+        )
+    else:
+        messages.success(
+            request, _("%(n)s usulan dengan temuan tolak diputuskan tidak layak.") % {"n": done}
+        )
+    return redirect("verification:decisions")
 
 
 def _proposal_or_404(request: HttpRequest, proposal_id: int) -> Proposal:
