@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "lindung.proposals",
     "lindung.references",
     "lindung.verification",
+    "lindung.membership",
+    "lindung.claims",
 ]
 
 MIDDLEWARE = [

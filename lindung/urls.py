@@ -11,6 +11,7 @@ urlpatterns = [
     path("usulan/", include("lindung.proposals.urls")),
     path("data-pembanding/", include("lindung.references.urls")),
     path("verifikasi/", include("lindung.verification.urls")),
+    path("peserta/", include("lindung.membership.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

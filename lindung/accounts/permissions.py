@@ -48,6 +48,11 @@ IMPORT_REFERENCES = "import_references"
 RUN_VERIFICATION = "run_verification"
 REVIEW_KECAMATAN = "review_kecamatan"
 DECIDE_PROPOSALS = "decide_proposals"
+VIEW_MEMBERS = "view_members"
+DETERMINE = "determine"
+MANAGE_DECREES = "manage_decrees"
+REGISTER_MEMBERS = "register_members"
+END_MEMBERSHIPS = "end_memberships"
 
 WRITE_CAPABILITIES = frozenset(
     {
@@ -60,6 +65,10 @@ WRITE_CAPABILITIES = frozenset(
         RUN_VERIFICATION,
         REVIEW_KECAMATAN,
         DECIDE_PROPOSALS,
+        DETERMINE,
+        MANAGE_DECREES,
+        REGISTER_MEMBERS,
+        END_MEMBERSHIPS,
     }
 )
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
@@ -95,6 +104,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     RUN_VERIFICATION: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
     REVIEW_KECAMATAN: frozenset({Role.ADMIN, Role.KECAMATAN}),
     DECIDE_PROPOSALS: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
+    # Members: everyone sees those of their own area (a village its own people); the Dinas
+    # manager determines and records the Bupati's decree; registration files go between the
+    # Dinas and the BPJS liaison; the Dinas ends memberships (deaths, moves, age limits).
+    VIEW_MEMBERS: _ALL_ROLES,
+    DETERMINE: frozenset({Role.ADMIN, Role.MANAGER}),
+    MANAGE_DECREES: frozenset({Role.ADMIN, Role.MANAGER}),
+    REGISTER_MEMBERS: frozenset({Role.ADMIN, Role.MANAGER, Role.BPJS}),
+    END_MEMBERSHIPS: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
 }
 
 

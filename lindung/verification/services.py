@@ -28,6 +28,7 @@ from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import RUN_VERIFICATION, has_capability
 from lindung.engine.verify import Rules, VerifyInputError, VerifyResult, verify
+from lindung.membership.models import ACTIVE_STATUSES, Membership
 from lindung.programs.models import Programme, ProposalPeriod
 from lindung.proposals.models import RELEASED_STATUSES, Batch, Proposal, ProposalStatus
 from lindung.proposals.selectors import proposals_table
@@ -123,6 +124,7 @@ class _Inputs:
     statuses: dict[int, str]
     references: dict[str, pa.Table]
     other_proposals: pa.Table
+    members: pa.Table
     snapshots: list[Snapshot]
 
 
@@ -178,7 +180,7 @@ def _read(run: VerificationRun) -> _Inputs:
         .exclude(status__in=RELEASED_STATUSES)
         .exclude(_checked_q(run))
     )
-    return _Inputs(proposals, statuses, references, _other_proposals(others), used)
+    return _Inputs(proposals, statuses, references, _other_proposals(others), _members(), used)
 
 
 def _checked_q(run: VerificationRun) -> Q:
@@ -199,6 +201,25 @@ def _other_proposals(others: QuerySet[Proposal]) -> pa.Table:
             "nik": pa.array(niks, pa.string()),
             "kode_wilayah": pa.array(villages, pa.string()),
             "period_id": pa.array(periods, pa.int64()),
+        }
+    )
+
+
+def _members() -> pa.Table:
+    """Every active membership (of any programme: someone covered by the province's
+    programme is already covered), in one query."""
+    rows = list(
+        Membership.objects.filter(status__in=ACTIVE_STATUSES)
+        .order_by("id")
+        .values_list("id", "nik", "programme_id")
+        .iterator(chunk_size=10_000)
+    )
+    ids, niks, programmes = (list(c) for c in zip(*rows, strict=True)) if rows else ([],) * 3
+    return pa.table(
+        {
+            "id": pa.array(ids, pa.int64()),
+            "nik": pa.array(niks, pa.string()),
+            "programme_id": pa.array(programmes, pa.int64()),
         }
     )
 
@@ -229,6 +250,7 @@ def _verify(run: VerificationRun, inputs: _Inputs) -> VerifyResult:
         exclusions=references.get("exclusions"),
         deaths=references.get("deaths"),
         other_proposals=inputs.other_proposals,
+        members=inputs.members,
     )
 
 
