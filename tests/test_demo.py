@@ -85,6 +85,14 @@ def test_lindung_demo_no_serve_json_prints_the_summary(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert {"regency", "districts", "villages", "people", "users"} <= summary.keys()
+    assert {
+        "proposals",
+        "eligible",
+        "determined",
+        "waiting_list",
+        "registered",
+        "active_members",
+    } <= summary.keys()
     assert summary["people"] == 300
 
 
@@ -104,3 +112,40 @@ def test_lindung_demo_refuses_bad_arguments(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--people" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_the_demo_determines_ten_per_village_registers_and_replaces(
+    settings, tmp_path: Path
+) -> None:
+    """Issue 6's demo at a smaller population: ten places per village that has ten eligible
+    workers, all of the village's eligible ones where fewer; everyone active registered
+    after the second round; exits replaced from the waiting lists; two decrees."""
+    from django.db.models import Count, Q
+
+    from lindung.membership.models import Decree, Membership, WaitingEntry
+    from lindung.proposals.models import Proposal
+
+    settings.VAR_DIR = tmp_path
+    summary = demo.build_demo(people=3_000, seed=2)
+    assert (
+        summary["proposals"] == summary["eligible"] + summary["not_eligible"] + summary["pending"]
+    )
+    per_village = (
+        Proposal.objects.filter(status="eligible")
+        .values("village")
+        .annotate(n=Count("id", distinct=True))
+    )
+    expected = sum(min(10, row["n"]) for row in per_village)
+    assert summary["determined"] == expected
+    assert summary["waiting_list"] == WaitingEntry.objects.count()
+    assert summary["active_members"] == summary["registered"] > 0
+    ended = Membership.objects.filter(status="ended")
+    assert (
+        summary["membership"]["replacements"]
+        == Membership.objects.filter(replaces__isnull=False).count()
+    )
+    assert ended.filter(Q(end_reason="death") | Q(end_reason="moved")).exists()
+    assert Decree.objects.count() == 2
+    files = summary["membership"]["files"]
+    assert Path(files["sk_penetapan_pdf"]).read_bytes().startswith(b"%PDF")

@@ -17,9 +17,11 @@ from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
 from lindung.engine.linkage.files import write_csv_atomically
 from lindung.engine.linkage.link import link
+from lindung.membership.demo import build_membership_demo
 from lindung.people.models import Person
 from lindung.people.services import PersonRow, people_bulk_create
 from lindung.programs.demo import build_programmes
+from lindung.programs.models import ProposalPeriod
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
 from lindung.synth import generate_population, make_village_list
@@ -87,7 +89,12 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
     more_users = programmes.pop("programme_users", [])
     t = step("programmes", t)
     verification = build_verification_demo(admin=admin, population=population, seed=seed)
-    step("verification", t)
+    t = step("verification", t)
+    membership = build_membership_demo(
+        period=ProposalPeriod.objects.get(pk=verification["verification"]["period_id"]),
+        population=population,
+    )
+    step("membership", t)
 
     regency = Region.objects.get(code=REGENCY)
     villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
@@ -104,6 +111,7 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         "linkage": linkage,
         **programmes,
         **verification,
+        **membership,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }

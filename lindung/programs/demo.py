@@ -4,7 +4,7 @@ marked as demo values."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -98,13 +98,27 @@ def _seluma(actor: User | None) -> Programme:
         pagu=480_000_000,
         status=BudgetStatus.PLANNED,
     )
+    # The demo's history runs through this period (proposals, verification, members from
+    # April 2026); up to 15 proposals per village, so each has a waiting list.
     services.period_create(
         actor=actor,
         programme=programme,
         name="Usulan tahap 2",
         opens_on=date(2026, 1, 5),
         closes_on=date(2026, 2, 27),
+        proposal_limit=15,
         note="Tanggal contoh untuk demo.",
+    )
+    # And one open today, so a village operator can try the form and the upload.
+    today = date.today()
+    services.period_create(
+        actor=actor,
+        programme=programme,
+        name="Usulan tahap 3",
+        opens_on=today.replace(day=1),
+        closes_on=(today.replace(day=1) + timedelta(days=62)).replace(day=1) - timedelta(days=1),
+        proposal_limit=15,
+        note="Periode contoh yang sedang dibuka.",
     )
     return programme
 

@@ -24,7 +24,6 @@ from lindung.accounts.models import User
 from lindung.people.models import Person
 from lindung.programs.demo import SELUMA as REGENCY
 from lindung.programs.models import Programme, ProposalPeriod
-from lindung.programs.services import period_create
 from lindung.proposals.models import Batch, Proposal, ProposalStatus
 from lindung.proposals.services import batch_import, sender_for
 from lindung.references.models import ReferenceKind
@@ -35,8 +34,8 @@ from lindung.verification import review
 from lindung.verification.models import Finding
 from lindung.verification.services import verification_execute, verification_run
 
-PERIOD = {"name": "Usulan tahap 3", "opens_on": date(2026, 11, 1), "closes_on": date(2026, 12, 31)}
-EXTRACTED_ON = date(2026, 10, 31)
+PERIOD = "Usulan tahap 2"  # January-February 2026, made by the programme demo
+EXTRACTED_ON = date(2026, 1, 31)
 # The day the demo population's ages are reckoned on (as `core.demo.REFERENCE_DATE`).
 _REFERENCE_DATE = date(2026, 1, 1)
 _SHARES = {"unregistered": 0.05, "bpjs": 0.03, "exclusion": 0.01, "death": 0.005}
@@ -54,13 +53,11 @@ def build_verification_demo(
     rng = np.random.default_rng(seed)
     population = population if population is not None else _population(seed)
     programme = Programme.objects.get(owner_id=REGENCY, name__startswith="Perlindungan")
-    period = period_create(
-        actor=admin, programme=programme, proposal_limit=15, note="Tanggal contoh.", **PERIOD
-    )
+    period = ProposalPeriod.objects.get(programme=programme, name=PERIOD)
     listed, workers = _workers(population, rng, seed)
     listed = _wrong_niks(listed, population, rng, count=30)
     _import_references(admin, population, workers, rng)
-    batches = _propose(programme, period, listed, rng)
+    batches = propose_uploads(programme, period, listed, rng)
     run = verification_run(actor=_user("verifikator") or admin, period=period, background=False)
     run = verification_execute(run.pk)
     reviewed = _review(period)
@@ -68,6 +65,7 @@ def build_verification_demo(
     return {
         "verification": {
             "period": period.name,
+            "period_id": period.pk,
             "rows": sum(b.row_count for b in batches),
             "accepted": sum(b.accepted_count for b in batches),
             "rejected": sum(b.rejected_count for b in batches),
@@ -187,14 +185,14 @@ def _extract(kind: str, people: pa.Table, rng: np.random.Generator) -> bytes:
         columns["Kategori"] = pa.array(rng.choice(_CATEGORIES, n))
     else:
         columns["Tanggal Meninggal"] = pa.array(
-            [date(2026, 1 + int(m), 10) for m in rng.integers(0, 9, n)], pa.date32()
+            [date(2025, 1 + int(m), 10) for m in rng.integers(0, 12, n)], pa.date32()
         )
     out = io.BytesIO()
     pacsv.write_csv(pa.table(columns), out)
     return out.getvalue()
 
 
-def _propose(
+def propose_uploads(
     programme: Programme, period: ProposalPeriod, listed: pa.Table, rng: np.random.Generator
 ) -> list[Batch]:
     """One upload per village, as its operator would send it."""
