@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +16,11 @@ def _test_settings(settings: Any) -> None:
     settings.SECURE_SSL_REDIRECT = False
     # Background jobs run at once in tests instead of waiting for `lindung db_worker`.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _indonesian() -> Any:
+    # Every test starts in Indonesian, the users' language: a request of an earlier test
+    # that chose English must not leak its language into the next test's messages.
+    with translation.override("id"):
+        yield

@@ -24,6 +24,11 @@ class LanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread serves other work next (another request, a job run inline): it
+            # must not keep this user's language.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
