@@ -161,7 +161,8 @@ def resolve_mapping(
         raise ValidationError(
             _(
                 "Kolom wajib %(missing)s tidak ditemukan. Kolom di berkas: %(found)s. "
-                "Ganti judul kolom di berkas atau pilih kolomnya di layar pemetaan."
+                "Ganti judul kolom di berkas, atau pilih kolomnya di layar pemetaan (di baris "
+                "perintah: --mapping)."
             )
             % {
                 "missing": ", ".join(str(LABELS[f]) for f in missing),
