@@ -1,18 +1,20 @@
-"""The demo's back half: from the verified Seluma proposals to insured members and a year's
-changes.
+"""The demo's back half: from the verified Seluma proposals to insured members and the
+first changes, on the timeline of Seluma's first stage (October-December 2025).
 
 1. The Dinas verifier decides the plain cases in bulk (clean -> eligible, reject findings ->
-   not eligible); open clerical cases stay for the review screens.
-2. A 2027 APBD budget line pays 2,020 members x 3 months (Rp101.808.000) and the manager
-   determines the period: 10 per village, lowest desil first, the rest on waiting lists.
-3. Decree 1 (Keputusan Bupati) is recorded and its attachment rendered (PDF and XLSX kept in
-   var/demo/).
-4. The collective registration file goes to BPJS; a simulated result comes back with a few
-   rejections: one is corrected and sent again, the others are replaced from the waiting list.
-5. Dukcapil's death and move extracts of February 2027 are matched against the members; the
-   Dinas confirms the exits (a JKM claim opens for each death), the freed places go to the
-   next on each village's waiting list, a second registration round registers them, and an
-   amendment decree lists what changed.
+   not eligible); open clerical cases stay for the review screens. Villages short of
+   twelve eligible workers propose more, and those are verified and decided too.
+2. The APBD 2025 line pays 2,020 members x Rp16.800 x 3 months (Rp101.808.000); the
+   manager determines the period: 10 per village, lowest desil first, the rest waiting.
+3. Decree 1 (Keputusan Bupati, 26 September 2025) is recorded and its attachment rendered
+   (PDF and XLSX kept in var/demo/).
+4. The collective registration file goes to BPJS in September; a simulated result comes back
+   with a few rejections: one is corrected, the others are replaced from their villages'
+   waiting lists and registered from 1 October as well; amendment 1 lists those changes.
+   All 2,020 places are covered October-December.
+5. Month 4 (January 2026): Dukcapil's death and move extracts are matched against the
+   members; the Dinas confirms the exits (a JKM case opens for each death), the places go
+   to the next on each village's waiting list, registered from 1 February; amendment 2.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from django.db.models import Count
 
 from lindung.accounts.models import User
 from lindung.claims.models import Claim
-from lindung.engine.budget import plan
 from lindung.membership import decree_render, decrees, registration, services
 from lindung.membership.bpjs_simulator import simulate_result
 from lindung.membership.determination import determination_commit
@@ -45,8 +46,7 @@ from lindung.membership.models import (
     MemberStatus,
     WaitingEntry,
 )
-from lindung.programs.models import BudgetStatus, FundingSource, Programme, ProposalPeriod
-from lindung.programs.services import budget_line_create
+from lindung.programs.models import BudgetLine, FundingSource, Programme, ProposalPeriod
 from lindung.proposals.models import Proposal, ProposalStatus
 from lindung.references.models import ReferenceKind
 from lindung.references.services import snapshot_import
@@ -77,15 +77,13 @@ _TOP_UP_WORK = [
 ]
 
 REGENCY = "17.05"
-MEMBERS = 2_020
-RATE = 16_800
-COVERAGE_START = date(2026, 4, 1)
+COVERAGE_START = date(2025, 10, 1)  # October-December 2025, from the APBD 2025 line
 MONTHS = 3
 SIGNER_NAME = "H. ABDUL RAHMAN, S.E., M.M."  # a made-up Bupati for the demo
 SIGNER_TITLE = "BUPATI SELUMA"
 DECREE_TITLE = (
     "Penetapan Peserta Jaminan Sosial Ketenagakerjaan bagi Pekerja Rentan yang Iurannya "
-    "Dibayarkan oleh Pemerintah Kabupaten Seluma Tahun 2027"
+    "Dibayarkan oleh Pemerintah Kabupaten Seluma Tahun 2025"
 )
 
 
@@ -96,16 +94,9 @@ def build_membership_demo(*, period: ProposalPeriod, population: pa.Table) -> di
     programme = period.programme
     decided = _decide(verifier, period)
     topped_up = _top_up(verifier, period, population)
-    line = budget_line_create(
-        actor=manager,
-        programme=programme,
-        fiscal_year=COVERAGE_START.year,
-        funding_source=FundingSource.APBD,
-        name="Iuran April-Juni 2026: 202 desa/kelurahan x 10 pekerja = 2.020 pekerja x 3 bulan",
-        pagu=plan(participants=MEMBERS, months=MONTHS, monthly_rate=RATE).total,
-        status=BudgetStatus.APPROVED,
-        dpa_number="DEMO/DPA/2026/04",
-        note="Nomor DPA contoh untuk demo.",
+    # The programme demo's "Tahap 1" line: 2,020 members x Rp16.800 x 3 months.
+    line = BudgetLine.objects.get(
+        programme=programme, fiscal_year=COVERAGE_START.year, funding_source=FundingSource.APBD
     )
     determination = determination_commit(
         actor=manager, period=period, months=MONTHS, coverage_start=COVERAGE_START, budget_line=line
@@ -113,32 +104,49 @@ def build_membership_demo(*, period: ProposalPeriod, population: pa.Table) -> di
     first = decrees.decree_issue(
         actor=manager,
         period=period,
-        number="500.15/112/KPTS/B.5/2026",
+        number="500.15/412/KPTS/B.5/2025",
         title=DECREE_TITLE,
-        signed_on=date(2026, 3, 20),
+        signed_on=date(2025, 9, 26),
         effective_on=COVERAGE_START,
         place="Tais",
         signer_name=SIGNER_NAME,
         signer_title=SIGNER_TITLE,
     )
     files = _save_attachment(first, "sk_penetapan")
+    # September: the registration file goes out before coverage starts; BPJS's rejections
+    # are fixed or replaced and the replacements registered from October too, so all 2,020
+    # places are covered for the first three months.
     round_one = _register(bpjs, programme, reject_share=0.01, seed=1, start=COVERAGE_START)
     fixed = _handle_rejections(manager, bpjs, programme)
-    exits = _exits(manager, verifier, programme)
-    round_two = _register(bpjs, programme, reject_share=0.0, seed=2, start=date(2026, 6, 1))
-    amendment = decrees.decree_amend(
+    round_one_b = _register(bpjs, programme, reject_share=0.0, seed=2, start=COVERAGE_START)
+    second = decrees.decree_amend(
         actor=manager,
         period=period,
-        number="500.15/298/KPTS/B.5/2026",
+        number="500.15/455/KPTS/B.5/2025",
         title=f"Perubahan atas Keputusan Bupati Seluma Nomor {first.number} tentang "
         + DECREE_TITLE,
-        signed_on=date(2026, 6, 10),
-        effective_on=date(2026, 6, 1),
+        signed_on=date(2025, 10, 6),
+        effective_on=COVERAGE_START,
         place="Tais",
         signer_name=SIGNER_NAME,
         signer_title=SIGNER_TITLE,
     )
-    files |= _save_attachment(amendment, "sk_perubahan")
+    # January 2026 (month 4): Dukcapil's extracts bring deaths and moves.
+    exits = _exits(manager, verifier, programme)
+    round_two = _register(bpjs, programme, reject_share=0.0, seed=3, start=date(2026, 2, 1))
+    third = decrees.decree_amend(
+        actor=manager,
+        period=period,
+        number="500.15/061/KPTS/B.5/2026",
+        title=f"Perubahan Kedua atas Keputusan Bupati Seluma Nomor {first.number} tentang "
+        + DECREE_TITLE,
+        signed_on=date(2026, 2, 9),
+        effective_on=date(2026, 2, 1),
+        place="Tais",
+        signer_name=SIGNER_NAME,
+        signer_title=SIGNER_TITLE,
+    )
+    files |= _save_attachment(third, "sk_perubahan")
     members = Membership.objects.filter(programme=programme)
     proposals = Proposal.objects.filter(period=period)
     return {
@@ -158,8 +166,13 @@ def build_membership_demo(*, period: ProposalPeriod, population: pa.Table) -> di
             "determination_id": determination.pk,
             "budget_line": line.pk,
             "monthly_cost": determination.counts["monthly_cost"],
-            "decrees": [first.number, amendment.number],
-            "registration": {"first": round_one, "second": round_two, "corrections": fixed},
+            "decrees": [first.number, second.number, third.number],
+            "registration": {
+                "first": round_one,
+                "replacements": round_one_b,
+                "after_exits": round_two,
+                "corrections": fixed,
+            },
             "exits": exits,
             "ended": dict(
                 members.filter(status=MemberStatus.ENDED)
@@ -317,11 +330,23 @@ def _handle_rejections(manager: User, bpjs: User, programme: Programme) -> dict[
 def _exits(manager: User, verifier: User, programme: Programme) -> dict[str, int]:
     """Dukcapil's February extracts: three members died, two moved out of the regency and
     one moved to another village of Seluma (not an exit)."""
-    registered = list(
-        Membership.objects.filter(programme=programme, status=MemberStatus.REGISTERED)
-        .order_by("id")
-        .values("nik", "name", "birth_date", "sex", "village_id")[:6]
+    # One member from each of six villages whose waiting list still has someone, so every
+    # place is refilled.
+    villages = (
+        WaitingEntry.objects.filter(status="waiting")
+        .order_by("village_id")
+        .values_list("village_id", flat=True)
+        .distinct()[:6]
     )
+    registered = [
+        person
+        for village in villages
+        for person in Membership.objects.filter(
+            programme=programme, status=MemberStatus.REGISTERED, village_id=village
+        )
+        .order_by("id")
+        .values("nik", "name", "birth_date", "sex", "village_id")[:1]
+    ]
     elsewhere = Region.objects.filter(level=4, code__startswith="17.71.").order_by("code")[:2]
     inside = Region.objects.filter(level=4, code__startswith="17.05.").order_by("-code")[:1]
     goes = [*(f"{r.code} {r.name}, Kota Bengkulu" for r in elsewhere)]
@@ -329,12 +354,12 @@ def _exits(manager: User, verifier: User, programme: Programme) -> dict[str, int
     deaths, movers = registered[:3], registered[3:6]  # a small demo may have fewer
     moves = list(zip(movers, goes, strict=False))
     death_file = _extract(
-        deaths, {"Tanggal Meninggal": [date(2026, 5, d) for d in (3, 11, 19)][: len(deaths)]}
+        deaths, {"Tanggal Meninggal": [date(2026, 1, d) for d in (5, 12, 20)][: len(deaths)]}
     )
     move_file = _extract(
         [m for m, _ in moves],
         {
-            "Tanggal Pindah": [date(2026, 5, 20)] * len(moves),
+            "Tanggal Pindah": [date(2026, 1, 22)] * len(moves),
             "Tujuan Pindah": [c for _, c in moves],
         },
     )
@@ -350,10 +375,10 @@ def _exits(manager: User, verifier: User, programme: Programme) -> dict[str, int
             actor=verifier,
             kind=kind,
             source=source,
-            extracted_on=date(2026, 5, 31),
+            extracted_on=date(2026, 1, 31),
             area_code=REGENCY,
             file=data,
-            filename=f"{kind}_mei_2026.csv",
+            filename=f"{kind}_januari_2026.csv",
         )
         found[kind] = services.exits_from_snapshot(actor=verifier, snapshot=snapshot)
     accepted = 0

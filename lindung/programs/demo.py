@@ -98,15 +98,23 @@ def _seluma(actor: User | None) -> Programme:
         pagu=480_000_000,
         status=BudgetStatus.PLANNED,
     )
-    # The demo's history runs through this period (proposals, verification, members from
-    # April 2026); up to 15 proposals per village, so each has a waiting list.
+    # The demo's history runs through the first stage (proposals in August-September 2025,
+    # members from October 2025); up to 15 proposals per village, so each has a waiting list.
+    services.period_create(
+        actor=actor,
+        programme=programme,
+        name="Usulan tahap 1",
+        opens_on=date(2025, 8, 1),
+        closes_on=date(2025, 9, 15),
+        proposal_limit=15,
+        note="Tanggal contoh untuk demo.",
+    )
     services.period_create(
         actor=actor,
         programme=programme,
         name="Usulan tahap 2",
         opens_on=date(2026, 1, 5),
         closes_on=date(2026, 2, 27),
-        proposal_limit=15,
         note="Tanggal contoh untuk demo.",
     )
     # And one open today, so a village operator can try the form and the upload.

@@ -34,8 +34,8 @@ from lindung.verification import review
 from lindung.verification.models import Finding
 from lindung.verification.services import verification_execute, verification_run
 
-PERIOD = "Usulan tahap 2"  # January-February 2026, made by the programme demo
-EXTRACTED_ON = date(2026, 1, 31)
+PERIOD = "Usulan tahap 1"  # August-September 2025, made by the programme demo
+EXTRACTED_ON = date(2025, 7, 31)
 # The day the demo population's ages are reckoned on (as `core.demo.REFERENCE_DATE`).
 _REFERENCE_DATE = date(2026, 1, 1)
 _SHARES = {"unregistered": 0.05, "bpjs": 0.03, "exclusion": 0.01, "death": 0.005}
@@ -185,7 +185,7 @@ def _extract(kind: str, people: pa.Table, rng: np.random.Generator) -> bytes:
         columns["Kategori"] = pa.array(rng.choice(_CATEGORIES, n))
     else:
         columns["Tanggal Meninggal"] = pa.array(
-            [date(2025, 1 + int(m), 10) for m in rng.integers(0, 12, n)], pa.date32()
+            [date(2025, 1 + int(m), 10) for m in rng.integers(0, 7, n)], pa.date32()
         )
     out = io.BytesIO()
     pacsv.write_csv(pa.table(columns), out)
