@@ -263,13 +263,15 @@ def attachment_context(decree: Decree, *, full_nik: bool) -> dict[str, Any]:
         + " "
         + decree.programme.name.upper()
     )
+    area = decree.programme.owner.name.upper()
     return {
         "decree": decree,
         "head": head,
         "signed": format_date_id(decree.signed_on),
         "heading": heading,
         "period": decree.period.name.upper(),
-        "area": decree.programme.owner.name.upper(),
+        # "... KABUPATEN SELUMA" once: programmes named after their area don't repeat it.
+        "area": "" if heading.endswith(area) else area,
         "reference": reference,
         "sections": [s for s in sections if s.count or amended is not None],
         "full_nik": full_nik,
