@@ -12,7 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.programs.models import Occupation, ProposalPeriod
-from lindung.proposals.models import ProposalStatus
+from lindung.proposals.models import Proposal, ProposalStatus
 
 # Above this many villages a drop-down gets unusable; the operator types the code instead.
 MAX_VILLAGE_CHOICES = 1000
@@ -119,6 +119,80 @@ class ProposalForm(forms.Form):
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         for name, messages in errors.items():
             self.add_error(name if name in self.fields else None, messages)
+
+
+class CorrectionForm(ProposalForm):
+    """A proposal's data to correct, prefilled, except the NIK: it stays empty unless it
+    changes, so the proposal page never shows a full NIK to everyone who opens it."""
+
+    nik = forms.CharField(
+        label=_("NIK baru"),
+        max_length=40,
+        required=False,
+        help_text=_("Kosongkan bila NIK tidak berubah; bila salah, isi 16 angka sesuai KTP."),
+    )
+    catatan = forms.CharField(
+        label=_("Catatan perbaikan"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Apa yang diperbaiki, untuk kecamatan dan Dinas."),
+    )
+    # Service argument -> field: the service names the fields like the Proposal model.
+    FIELD_OF = {
+        "nik": "nik",
+        "kk": "kk",
+        "name": "nama",
+        "birth_place": "tempat_lahir",
+        "birth_date": "tanggal_lahir",
+        "sex": "jenis_kelamin",
+        "address": "alamat",
+        "phone": "no_hp",
+        "occupation": "pekerjaan",
+        "note": "catatan",
+    }
+
+    def __init__(self, *args: Any, occupations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, occupations=occupations, villages={}, multi_village=False, **kwargs)
+
+    @staticmethod
+    def initial_for(proposal: Proposal) -> dict[str, Any]:
+        return {
+            "nama": proposal.name,
+            "tempat_lahir": proposal.birth_place,
+            "tanggal_lahir": proposal.birth_date,
+            "jenis_kelamin": proposal.sex,
+            "pekerjaan": proposal.occupation_id,
+            "kk": proposal.kk,
+            "alamat": proposal.address,
+            "no_hp": proposal.phone,
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        """`proposals.services.proposal_correct`'s arguments; no `nik` when it was left empty."""
+        data = self.cleaned_data
+        arguments = {name: data[field] for name, field in self.FIELD_OF.items() if name != "nik"}
+        if data["nik"]:
+            arguments["nik"] = data["nik"]
+        return arguments
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            field = self.FIELD_OF.get(name)
+            self.add_error(field if field in self.fields else None, messages)
+
+
+class WithdrawForm(forms.Form):
+    catatan = forms.CharField(
+        label=_("Alasan menarik usulan"),
+        max_length=1000,
+        required=False,  # the service refuses an empty reason, with its own message
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            self.add_error("catatan" if name == "note" else None, messages)
 
 
 class UploadForm(forms.Form):

@@ -200,8 +200,9 @@ class _State:
             area = self.context.villages.get(key, key)
         message = _(
             "Kuota %(area)s penuh: %(size)s orang per periode, tersisa %(left)s tempat saat "
-            "kiriman ini diterima dan sudah terpakai oleh baris sebelumnya. Tarik usulan lain "
-            "dulu atau usulkan orang ini di periode berikutnya."
+            "kiriman ini diterima dan sudah terpakai oleh baris sebelumnya. Tarik dulu usulan "
+            "lain yang belum diputuskan Dinas (tombol «Tarik usulan» di halaman usulan itu), "
+            "atau usulkan orang ini di periode berikutnya."
         ) % {"area": area, "size": size, "left": max(left, 0)}
         return {"code": "QUOTA_FULL", "field": "", "message": message}
 

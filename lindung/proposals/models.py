@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     OVERRIDDEN = "overridden", _("Peringatan dikesampingkan")
     MATCH_RESOLVED = "match_resolved", _("Kecocokan data diputuskan")
     WITHDRAWN = "withdrawn", _("Ditarik")
+    CORRECTED = "corrected", _("Diperbaiki desa")
 
 
 class Batch(models.Model):

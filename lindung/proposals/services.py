@@ -1,4 +1,5 @@
-"""Taking proposals in (a spreadsheet, a command, one form entry) and changing their status.
+"""Taking proposals in (a spreadsheet, a command, one form entry), correcting or withdrawing
+them, and changing their status.
 
 Every way in runs the same steps: check who sends what for which village and period, read
 the rows, decide each row (`intake.decide`) against lookups made once, and write the batch,
@@ -28,12 +29,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import PROPOSE, has_capability
 from lindung.engine.tabular import FIELD_SYNONYMS, TabularError, apply_mapping, guess_mapping
 from lindung.engine.tabular import read_sheet as read_tabular
+from lindung.membership.models import Membership
+from lindung.people.nik import mask_nik
 from lindung.programs import selectors as programme_selectors
-from lindung.programs.models import Occupation, Programme, ProposalPeriod
+from lindung.programs.models import Occupation, Programme, ProposalPeriod, QuotaKind
 from lindung.proposals import bulk, intake, selectors
 from lindung.proposals.models import (
     Action,
@@ -46,6 +50,7 @@ from lindung.proposals.models import (
     Source,
 )
 from lindung.regions import codes
+from lindung.verification.models import Finding
 
 SYNONYMS = {field: FIELD_SYNONYMS[field] for field in intake.FIELDS}
 
@@ -458,3 +463,290 @@ def proposal_transition(
     proposal.status_changed_at = now
     proposal.version = expected_version + 1
     return proposal
+
+
+# -- corrections and withdrawals by the village ---------------------------------------------
+
+# The village may still correct what it sent until the kecamatan forwards it or the Dinas
+# decides on it; a correction sends it back to SUBMITTED, so the next verification run
+# checks the new data.
+CORRECTABLE_STATUSES = (
+    ProposalStatus.SUBMITTED,
+    ProposalStatus.VERIFIED,
+    ProposalStatus.REVIEW,
+    ProposalStatus.RETURNED,
+)
+# It may take a proposal back until the Dinas decides on it; that frees its quota place.
+WITHDRAWABLE_STATUSES = (*CORRECTABLE_STATUSES, ProposalStatus.FORWARDED)
+# Proposal field -> the template column intake reads it from: a correction is read as a row.
+_COLUMN_OF = {
+    "nik": "nik",
+    "kk": "kk",
+    "name": "nama",
+    "birth_place": "tempat_lahir",
+    "birth_date": "tanggal_lahir",
+    "sex": "jenis_kelamin",
+    "address": "alamat",
+    "phone": "no_hp",
+    "occupation": "pekerjaan",
+}
+_FIELD_OF = {column: name for name, column in _COLUMN_OF.items()}
+
+
+def may_change(actor: object, proposal: Proposal) -> bool:
+    """Whether `actor` may correct or withdraw `proposal` at all (its status aside): a role
+    that proposes, for an area that holds the proposing village."""
+    return has_capability(actor, PROPOSE) and scoping.can_see_area(actor, proposal.village_id)
+
+
+def has_membership(proposal: Proposal) -> bool:
+    return Membership.objects.filter(proposal=proposal).exists()
+
+
+def _check_actor(actor: User, proposal: Proposal) -> None:
+    if not has_capability(actor, PROPOSE):
+        raise PermissionDenied(_("Peran Anda tidak boleh mengubah usulan."))
+    if not scoping.can_see_area(actor, proposal.village_id):
+        raise PermissionDenied(_("Usulan ini di luar wilayah kerja Anda."))
+
+
+@transaction.atomic
+def proposal_withdraw(
+    *, actor: User, proposal: Proposal, expected_version: int, note: str
+) -> Proposal:
+    """The village (or its kecamatan, or the Dinas) takes back a proposal the Dinas has not
+    decided on yet, saying why. A withdrawn proposal no longer takes a quota place."""
+    _check_actor(actor, proposal)
+    # A page showing an older version is stale whatever the status is now: say so first.
+    if proposal.version != expected_version:
+        raise ConflictError
+    if proposal.status not in WITHDRAWABLE_STATUSES:
+        raise ValidationError(
+            _(
+                "Usulan berstatus “%(status)s” tidak dapat ditarik: hanya usulan yang belum "
+                "diputuskan Dinas yang dapat ditarik."
+            )
+            % {"status": proposal.get_status_display()},
+            code="STATUS",
+        )
+    if has_membership(proposal):
+        raise ValidationError(
+            _("Orang ini sudah menjadi peserta dari usulan ini; usulannya tidak dapat ditarik."),
+            code="MEMBER",
+        )
+    text = note.strip()
+    if not text:
+        raise ValidationError(
+            {"note": [_("Tulis alasan usulan ini ditarik, mis. orang ini pindah atau meninggal.")]}
+        )
+    return proposal_transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.WITHDRAWN,
+        action=Action.WITHDRAWN,
+        note=text,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def proposal_correct(
+    *,
+    actor: User,
+    proposal: Proposal,
+    expected_version: int,
+    note: str = "",
+    nik: str | None = None,
+    kk: str | None = None,
+    name: str | None = None,
+    birth_place: str | None = None,
+    birth_date: date | str | None = None,
+    sex: str | None = None,
+    address: str | None = None,
+    phone: str | None = None,
+    occupation: Occupation | str | None = None,
+) -> Proposal:
+    """The village's correction of a proposal not yet forwarded or decided (typically one the
+    kecamatan returned). Fields left None stay as they are; the given ones are read exactly as
+    an intake row is (`intake.decide`). Refusals raise ValidationError keyed by these argument
+    names and change nothing. The proposal goes back to SUBMITTED with its current findings
+    set aside, and a CORRECTED event lists every change (old -> new, NIK and KK masked)."""
+    _check_actor(actor, proposal)
+    if proposal.version != expected_version:
+        raise ConflictError
+    _check_correctable(proposal)
+    given = {
+        "nik": nik,
+        "kk": kk,
+        "name": name,
+        "birth_place": birth_place,
+        "birth_date": birth_date,
+        "sex": sex,
+        "address": address,
+        "phone": phone,
+        "occupation": occupation,
+    }
+    given = {field: value for field, value in given.items() if value is not None}
+    # Locked like an intake: the NIK looked up below stays free until this commits.
+    _lock(proposal.period)
+    values = _corrected_values(proposal, given)
+    _check_nik_free(proposal, values.get("nik"))
+    changes = _changes(proposal, values)
+    if not changes:
+        raise ValidationError(
+            _("Tidak ada isian yang berubah. Ubah data yang salah, atau tarik usulan ini."),
+            code="UNCHANGED",
+        )
+    proposal_transition(
+        actor=actor,
+        proposal=proposal,
+        to_status=ProposalStatus.SUBMITTED,
+        action=Action.CORRECTED,
+        note=note.strip(),
+        expected_version=expected_version,
+        detail={"changes": changes},
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(**values)
+    # The findings were about the old data; the next run finds those of the new.
+    Finding.objects.filter(proposal=proposal, current=True).update(current=False)
+    for field, value in values.items():
+        setattr(proposal, field, value)
+    if "occupation_id" in values:
+        proposal.occupation = Occupation.objects.filter(pk=values["occupation_id"]).first()
+    return proposal
+
+
+def _check_correctable(proposal: Proposal) -> None:
+    if proposal.status in CORRECTABLE_STATUSES:
+        return
+    if proposal.status == ProposalStatus.FORWARDED:
+        message = _(
+            "Usulan ini sudah diteruskan kecamatan ke Dinas; minta Dinas mengembalikannya ke "
+            "desa bila datanya perlu diperbaiki."
+        )
+    else:
+        message = _("Usulan berstatus “%(status)s” tidak dapat diperbaiki lagi.") % {
+            "status": proposal.get_status_display()
+        }
+    raise ValidationError(message, code="STATUS")
+
+
+def _corrected_values(proposal: Proposal, given: dict[str, Any]) -> dict[str, Any]:
+    """The Proposal fields for the `given` corrections, read by intake's rules as one row
+    made of the proposal's current data with the corrections in place."""
+    chosen = given.get("occupation")
+    cells = dict.fromkeys(intake.FIELDS, "")
+    cells |= {
+        "nik": proposal.nik,
+        "kk": proposal.kk,
+        "nama": proposal.name,
+        "tempat_lahir": proposal.birth_place,
+        "tanggal_lahir": proposal.birth_date.isoformat(),
+        "jenis_kelamin": proposal.sex,
+        "alamat": proposal.address,
+        "no_hp": proposal.phone,
+        "pekerjaan": proposal.occupation_text,
+    }
+    for field, value in given.items():
+        cells[_COLUMN_OF[field]] = _cell(value)
+    decision = intake.decide(_one_row(cells), _correction_context(proposal))[0]
+    errors: dict[str, list[str]] = {}
+    for problem in decision.problems:
+        about = _FIELD_OF.get(problem["field"])
+        if about in given:  # what was accepted once is not judged again
+            errors.setdefault(about, []).append(problem["message"])
+    if isinstance(chosen, Occupation) and not _listed(proposal, chosen):
+        message = _("Pekerjaan %(name)s tidak ada di daftar program ini; pilih dari daftar.")
+        errors.setdefault("occupation", []).append(message % {"name": chosen.name})
+    if errors:
+        raise ValidationError(errors)
+    read = decision.values or {}
+    values = {field: read[field] for field in given if field != "occupation"}
+    if "name" in given:
+        values["name_normalized"] = read["name_normalized"]
+    if chosen is not None:
+        values["occupation_text"] = read["occupation_text"]
+        values["occupation_id"] = (
+            chosen.pk if isinstance(chosen, Occupation) else read["occupation_id"]
+        )
+    return values
+
+
+def _cell(value: date | Occupation | str) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.name if isinstance(value, Occupation) else value
+
+
+def _one_row(cells: dict[str, str]) -> pa.Table:
+    columns = {name: pa.array([value or None], pa.string()) for name, value in cells.items()}
+    return pa.table({**columns, "_row": pa.array([1], pa.int32())})
+
+
+def _correction_context(proposal: Proposal) -> intake.Context:
+    # No quota and no existing proposals: a correction takes no new place, and the NIK is
+    # checked against the village's other proposals by `_check_nik_free`.
+    occupations = Occupation.objects.filter(active=True).values_list("pk", "name", "keywords")
+    return intake.Context(
+        today=timezone.localdate(),
+        villages={proposal.village_id: proposal.village.name},
+        fixed_village=proposal.village_id,
+        occupations=intake.occupation_spellings(list(occupations)),
+        existing={},
+        quota_kind=QuotaKind.NONE,
+        quota_size=None,
+        places_left={},
+    )
+
+
+def _listed(proposal: Proposal, occupation: Occupation) -> bool:
+    return selectors.eligible_occupations(proposal.programme).filter(pk=occupation.pk).exists()
+
+
+def _check_nik_free(proposal: Proposal, nik: str | None) -> None:
+    if nik is None or nik == proposal.nik:
+        return
+    clash = (
+        Proposal.objects.filter(period_id=proposal.period_id, village_id=proposal.village_id)
+        .filter(nik=nik)
+        .first()
+    )
+    if clash is not None:
+        message = _(
+            "NIK ini sudah diusulkan desa/kelurahan ini pada periode ini: usulan #%(id)s atas "
+            "nama %(name)s (%(status)s). Periksa lagi NIK di KTP, atau tarik salah satu usulan."
+        ) % {"id": clash.pk, "name": clash.name, "status": clash.get_status_display()}
+        raise ValidationError({"nik": [message]})
+
+
+_MASKED = frozenset({"nik", "kk"})
+
+
+def _changes(proposal: Proposal, values: dict[str, Any]) -> list[dict[str, str]]:
+    """What the correction changes, old -> new, as text for the event (NIK and KK masked)."""
+    changes = []
+    for field in _COLUMN_OF:
+        if field == "occupation":
+            if "occupation_text" not in values:
+                continue
+            old, new = _occupation_text(proposal), _occupation_text_of(values)
+        elif field in values:
+            old, new = str(getattr(proposal, field)), str(values[field])
+        else:
+            continue
+        if old == new:
+            continue
+        if field in _MASKED:
+            old, new = mask_nik(old), mask_nik(new)
+        changes.append({"field": field, "old": old, "new": new})
+    return changes
+
+
+def _occupation_text(proposal: Proposal) -> str:
+    occupation = proposal.occupation
+    return occupation.name if occupation is not None else proposal.occupation_text
+
+
+def _occupation_text_of(values: dict[str, Any]) -> str:
+    found = Occupation.objects.filter(pk=values["occupation_id"]).first()
+    return found.name if found is not None else str(values["occupation_text"])

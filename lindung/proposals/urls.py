@@ -35,4 +35,6 @@ urlpatterns = [
         name="batch_rejected_csv",
     ),
     path("<int:proposal_id>/", views.proposal_detail, name="detail"),
+    path("<int:proposal_id>/perbaiki/", views.proposal_correct, name="correct"),
+    path("<int:proposal_id>/tarik/", views.proposal_withdraw, name="withdraw"),
 ]

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.permissions import PROPOSE, VIEW_PROPOSALS, requires
 from lindung.audit.models import AuditEvent
@@ -27,9 +27,15 @@ from lindung.people.views import _nik_info
 from lindung.programs.models import Programme
 from lindung.programs.selectors import programme_for, programmes_for
 from lindung.proposals import selectors, services, template_xlsx
-from lindung.proposals.forms import ProposalFilterForm, ProposalForm, UploadForm
-from lindung.proposals.models import Batch, Outcome, Proposal, ProposalStatus
-from lindung.proposals.services import IntakeError, Sender
+from lindung.proposals.forms import (
+    CorrectionForm,
+    ProposalFilterForm,
+    ProposalForm,
+    UploadForm,
+    WithdrawForm,
+)
+from lindung.proposals.models import Action, Batch, Outcome, Proposal, ProposalEvent, ProposalStatus
+from lindung.proposals.services import ConflictError, IntakeError, Sender
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -79,13 +85,131 @@ def _proposal_or_404(request: HttpRequest, proposal_id: int) -> Proposal:
 @requires(VIEW_PROPOSALS)
 @require_GET
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
-    proposal = _proposal_or_404(request, proposal_id)
+    return _detail(request, _proposal_or_404(request, proposal_id))
+
+
+def _detail(
+    request: HttpRequest,
+    proposal: Proposal,
+    *,
+    correction: CorrectionForm | None = None,
+    withdrawal: WithdrawForm | None = None,
+) -> HttpResponse:
+    may = services.may_change(request.user, proposal)
+    may_correct = may and proposal.status in services.CORRECTABLE_STATUSES
+    may_withdraw = (
+        may
+        and proposal.status in services.WITHDRAWABLE_STATUSES
+        and not services.has_membership(proposal)
+    )
+    if correction is None and may_correct:
+        correction = CorrectionForm(
+            initial=CorrectionForm.initial_for(proposal),
+            occupations=selectors.eligible_occupations(proposal.programme),
+        )
+    nik_info = None
+    if correction is not None and correction.is_bound and correction.data.get("nik"):
+        get = correction.data.get
+        nik_info = _nik_info(get("nik", ""), get("tanggal_lahir"), get("jenis_kelamin"))
+    events = [(e, _changes(e)) for e in selectors.events_of(proposal)]
+    returned = None
+    if proposal.status == ProposalStatus.RETURNED:
+        returned = next((e for e, _c in reversed(events) if e.action == Action.RETURNED), None)
     context = {
         "proposal": proposal,
-        "events": selectors.events_of(proposal),
+        "events": events,
+        "returned": returned,
         "rows": proposal.rows.select_related("batch").order_by("batch_id", "row_number"),
+        "may_correct": may_correct,
+        "may_withdraw": may_withdraw,
+        "correction": correction,
+        "withdrawal": withdrawal or WithdrawForm(),
+        "nik_info": nik_info,
     }
-    return render(request, "proposals/detail.html", context)
+    failed = (correction is not None and correction.errors) or (withdrawal and withdrawal.errors)
+    return render(request, "proposals/detail.html", context, status=400 if failed else 200)
+
+
+def _changes(event: ProposalEvent) -> list[tuple[str, str, str]]:
+    """A correction's changes as (field label, old, new) for the history table."""
+    changes = event.detail.get("changes") if event.action == Action.CORRECTED else None
+    return [(_label(c["field"]), c["old"], c["new"]) for c in changes or []]
+
+
+def _label(field: str) -> str:
+    return str(getattr(Proposal._meta.get_field(field), "verbose_name", field))
+
+
+def _version(request: HttpRequest) -> int:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0
+
+
+@requires(PROPOSE)
+@require_POST
+def proposal_correct(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, proposal_id)
+    form = CorrectionForm(
+        request.POST, occupations=selectors.eligible_occupations(proposal.programme)
+    )
+    if form.is_valid():
+        try:
+            services.proposal_correct(
+                actor=_actor(request),
+                proposal=proposal,
+                expected_version=_version(request),
+                **form.service_arguments(),
+            )
+        except ConflictError as error:
+            messages.error(request, error.message)
+            return redirect(proposal.get_absolute_url())
+        except ValidationError as error:
+            form.add_service_errors(_error_dict(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Perbaikan %(name)s disimpan. Usulan ini akan diperiksa lagi pada "
+                    "verifikasi berikutnya."
+                )
+                % {"name": proposal.name},
+            )
+            return redirect(proposal.get_absolute_url())
+    return _detail(request, proposal, correction=form)
+
+
+@requires(PROPOSE)
+@require_POST
+def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = _proposal_or_404(request, proposal_id)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_withdraw(
+                actor=_actor(request),
+                proposal=proposal,
+                expected_version=_version(request),
+                note=form.cleaned_data["catatan"],
+            )
+        except ConflictError as error:
+            messages.error(request, error.message)
+            return redirect(proposal.get_absolute_url())
+        except ValidationError as error:
+            form.add_service_errors(_error_dict(error))
+        else:
+            messages.success(
+                request,
+                _("Usulan %(name)s ditarik; tempatnya di kuota bisa dipakai usulan lain.")
+                % {"name": proposal.name},
+            )
+            return redirect(proposal.get_absolute_url())
+    return _detail(request, proposal, withdrawal=form)
+
+
+def _error_dict(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": error.messages}
 
 
 def _batch_or_404(request: HttpRequest, batch_id: int) -> Batch:
