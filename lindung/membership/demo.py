@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from lindung.accounts.models import User
@@ -40,6 +41,7 @@ from lindung.membership.determination import determination_commit
 from lindung.membership.models import (
     ACTIVE_STATUSES,
     CandidateStatus,
+    Decree,
     EndReason,
     ExitCandidate,
     Membership,
@@ -119,34 +121,29 @@ def build_membership_demo(*, period: ProposalPeriod, population: pa.Table) -> di
     round_one = _register(bpjs, programme, reject_share=0.01, seed=1, start=COVERAGE_START)
     fixed = _handle_rejections(manager, bpjs, programme)
     round_one_b = _register(bpjs, programme, reject_share=0.0, seed=2, start=COVERAGE_START)
-    second = decrees.decree_amend(
-        actor=manager,
-        period=period,
+    second = _amend(
+        manager,
+        period,
         number="500.15/455/KPTS/B.5/2025",
         title=f"Perubahan atas Keputusan Bupati Seluma Nomor {first.number} tentang "
         + DECREE_TITLE,
         signed_on=date(2025, 10, 6),
         effective_on=COVERAGE_START,
-        place="Tais",
-        signer_name=SIGNER_NAME,
-        signer_title=SIGNER_TITLE,
     )
     # January 2026 (month 4): Dukcapil's extracts bring deaths and moves.
     exits = _exits(manager, verifier, programme)
     round_two = _register(bpjs, programme, reject_share=0.0, seed=3, start=date(2026, 2, 1))
-    third = decrees.decree_amend(
-        actor=manager,
-        period=period,
+    third = _amend(
+        manager,
+        period,
         number="500.15/061/KPTS/B.5/2026",
         title=f"Perubahan Kedua atas Keputusan Bupati Seluma Nomor {first.number} tentang "
         + DECREE_TITLE,
         signed_on=date(2026, 2, 9),
         effective_on=date(2026, 2, 1),
-        place="Tais",
-        signer_name=SIGNER_NAME,
-        signer_title=SIGNER_TITLE,
     )
-    files |= _save_attachment(third, "sk_perubahan")
+    if third is not None:
+        files |= _save_attachment(third, "sk_perubahan")
     members = Membership.objects.filter(programme=programme)
     proposals = Proposal.objects.filter(period=period)
     return {
@@ -166,7 +163,7 @@ def build_membership_demo(*, period: ProposalPeriod, population: pa.Table) -> di
             "determination_id": determination.pk,
             "budget_line": line.pk,
             "monthly_cost": determination.counts["monthly_cost"],
-            "decrees": [first.number, second.number, third.number],
+            "decrees": [d.number for d in (first, second, third) if d is not None],
             "registration": {
                 "first": round_one,
                 "replacements": round_one_b,
@@ -269,6 +266,22 @@ def _fresh_workers(population: pa.Table, short: dict[str, int], proposed: set[st
     return chosen.append_column("desa", chosen["kode_wilayah"])
 
 
+def _amend(manager: User, period: ProposalPeriod, **fields: Any) -> Decree | None:
+    """An amendment when something changed since the last decree (a small demo may have no
+    rejections or exits)."""
+    pending = decrees.pending_changes(period)
+    if not pending.ended and not pending.added:
+        return None
+    return decrees.decree_amend(
+        actor=manager,
+        period=period,
+        place="Tais",
+        signer_name=SIGNER_NAME,
+        signer_title=SIGNER_TITLE,
+        **fields,
+    )
+
+
 def _user(username: str) -> User:
     return User.objects.get(username=username)
 
@@ -285,7 +298,12 @@ def _save_attachment(decree: Any, stem: str) -> dict[str, str]:
 def _register(
     bpjs: User, programme: Programme, *, reject_share: float, seed: int, start: date
 ) -> dict[str, Any]:
-    export, content, name = registration.registration_export(actor=bpjs, programme=programme)
+    try:
+        export, content, name = registration.registration_export(actor=bpjs, programme=programme)
+    except ValidationError as error:  # nothing to send (a small demo without rejections)
+        if error.code != "empty":
+            raise
+        return {"sent": 0}
     result = simulate_result(
         content, export.file_format, reject_share=reject_share, seed=seed, start=start
     )
@@ -353,22 +371,30 @@ def _exits(manager: User, verifier: User, programme: Programme) -> dict[str, int
     goes += [f"{r.code} {r.name}, Kabupaten Seluma" for r in inside]
     deaths, movers = registered[:3], registered[3:6]  # a small demo may have fewer
     moves = list(zip(movers, goes, strict=False))
-    death_file = _extract(
-        deaths, {"Tanggal Meninggal": [date(2026, 1, d) for d in (5, 12, 20)][: len(deaths)]}
+    death_file = (
+        None
+        if not deaths
+        else _extract(
+            deaths, {"Tanggal Meninggal": [date(2026, 1, d) for d in (5, 12, 20)][: len(deaths)]}
+        )
     )
-    move_file = _extract(
-        [m for m, _ in moves],
-        {
-            "Tanggal Pindah": [date(2026, 1, 22)] * len(moves),
-            "Tujuan Pindah": [c for _, c in moves],
-        },
+    move_file = (
+        None
+        if not moves
+        else _extract(
+            [m for m, _ in moves],
+            {
+                "Tanggal Pindah": [date(2026, 1, 22)] * len(moves),
+                "Tujuan Pindah": [c for _, c in moves],
+            },
+        )
     )
     found: dict[str, dict[str, int]] = {}
     for kind, source, data in (
         (ReferenceKind.DEATH, "Dukcapil Kabupaten Seluma", death_file),
         (ReferenceKind.MOVE, "Dukcapil Kabupaten Seluma", move_file),
     ):
-        if not deaths:
+        if data is None:
             found[kind] = {}
             continue
         snapshot = snapshot_import(

@@ -260,7 +260,10 @@ def _review(period: ProposalPeriod) -> dict[str, int]:
         )
         done["eligible"] += 1
     for finding in Finding.objects.filter(
-        current=True, code="DECEASED", proposal__period=period
+        current=True,
+        code="DECEASED",
+        proposal__period=period,
+        proposal__status__in=[ProposalStatus.VERIFIED, ProposalStatus.FORWARDED],
     ).select_related("proposal")[:3]:
         p = finding.proposal
         review.proposal_decide(
