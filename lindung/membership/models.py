@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.append_only import AppendOnlyModel
 from lindung.programs.models import BudgetLine, Occupation, Programme, ProposalPeriod
 from lindung.proposals.models import Proposal
 from lindung.references.models import ReferenceRecord, Snapshot
@@ -245,8 +246,29 @@ class Membership(models.Model):
     def active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    # The personal data a membership copies from its proposal: the decree and the BPJS
+    # file name what was decided, whatever happens to the proposal later.
+    PROPOSAL_FIELDS = (
+        "village_id",
+        "nik",
+        "kk",
+        "name",
+        "birth_place",
+        "birth_date",
+        "sex",
+        "address",
+        "phone",
+        "occupation_id",
+    )
 
-class MembershipEvent(models.Model):
+    @classmethod
+    def from_proposal(cls, proposal: Proposal, **fields: Any) -> Membership:
+        """An unsaved membership for `proposal`, its personal data copied."""
+        copied = {name: getattr(proposal, name) for name in cls.PROPOSAL_FIELDS}
+        return cls(proposal=proposal, programme_id=proposal.programme_id, **copied, **fields)
+
+
+class MembershipEvent(AppendOnlyModel):
     """One step in a membership's life: who, when, what, why. Append-only."""
 
     membership = models.ForeignKey(
@@ -282,14 +304,6 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("riwayat peserta tidak boleh diubah")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("riwayat peserta tidak boleh dihapus")
 
 
 class WaitingStatus(models.TextChoices):

@@ -9,14 +9,13 @@ acting at once cannot both win, and appends a `ProposalEvent`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.append_only import AppendOnlyModel
 from lindung.programs.models import Occupation, Programme, ProposalPeriod
 from lindung.regions.models import Region
 
@@ -250,7 +249,7 @@ class ProposalRow(models.Model):
         return f"{self.batch_id}:{self.row_number}"
 
 
-class ProposalEvent(models.Model):
+class ProposalEvent(AppendOnlyModel):
     """One step in a proposal's life: who, when, from which status to which, and why.
     Append-only."""
 
@@ -286,11 +285,3 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("riwayat usulan tidak boleh diubah")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("riwayat usulan tidak boleh dihapus")

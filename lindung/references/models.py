@@ -7,13 +7,12 @@ snapshot never changes once imported; a newer extract is a new snapshot.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.append_only import AppendOnlyModel
 from lindung.regions.models import Region
 
 
@@ -38,7 +37,7 @@ class Segment(models.TextChoices):
     PMI = "pmi", _("Pekerja migran Indonesia")
 
 
-class Snapshot(models.Model):
+class Snapshot(AppendOnlyModel):
     kind = models.CharField(_("jenis data"), max_length=20, choices=ReferenceKind.choices)
     source = models.CharField(
         _("sumber"),
@@ -97,14 +96,6 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.source} {self.extracted_on:%d-%m-%Y}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("data pembanding yang sudah diimpor tidak boleh diubah")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("data pembanding yang sudah diimpor tidak boleh dihapus")
 
 
 class ReferenceRecord(models.Model):
