@@ -346,21 +346,10 @@ def _write(
     proposals = Proposal.objects.in_bulk(selected["proposal_id"].to_pylist())
     now = timezone.now()
     members = [
-        Membership(
-            programme_id=determination.programme_id,
+        Membership.from_proposal(
+            p,
             period_id=determination.period_id,
             determination=determination,
-            proposal=p,
-            village_id=p.village_id,
-            nik=p.nik,
-            kk=p.kk,
-            name=p.name,
-            birth_place=p.birth_place,
-            birth_date=p.birth_date,
-            sex=p.sex,
-            address=p.address,
-            phone=p.phone,
-            occupation_id=p.occupation_id,
             rank=area_rank or 0,
             status=MemberStatus.DETERMINED,
             status_changed_at=now,

@@ -341,21 +341,10 @@ def _fill(programme: Programme, pairs: list[_Pair], actor: User | None) -> list[
         key = (ended.determination_id, quota_area_of(programme, ended.village_id))
         top[key] += 1
         members.append(
-            Membership(
-                programme_id=ended.programme_id,
+            Membership.from_proposal(
+                p,
                 period_id=ended.period_id,
                 determination_id=ended.determination_id,
-                proposal=p,
-                village_id=p.village_id,
-                nik=p.nik,
-                kk=p.kk,
-                name=p.name,
-                birth_place=p.birth_place,
-                birth_date=p.birth_date,
-                sex=p.sex,
-                address=p.address,
-                phone=p.phone,
-                occupation_id=p.occupation_id,
                 rank=top[key],
                 status=MemberStatus.DETERMINED,
                 status_changed_at=now,

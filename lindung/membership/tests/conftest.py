@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -196,3 +196,33 @@ def determined(proposed: tuple[World, Programme, ProposalPeriod]) -> Determined:
         actor=world.users["manager"], period=period, months=3, coverage_start=next_month()
     )
     return Determined(world, programme, period, determination)
+
+
+# -- races: two requests at once, on PostgreSQL ---------------------------------------------
+# Threads see only committed rows, so race tests use `transactional_db`; its flush
+# TRUNCATEs every table, which the audit log refuses unless its trigger is lifted for the
+# flush (see lifecycle_helpers.allow_audit_truncate).
+
+
+@pytest.fixture
+def flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Set up before `transactional_db` and torn down after its flush."""
+    from lindung.membership.tests.lifecycle_helpers import (
+        allow_audit_truncate,
+        reseed_occupations,
+    )
+
+    with django_db_blocker.unblock():
+        allow_audit_truncate(True)
+    yield
+    with django_db_blocker.unblock():
+        allow_audit_truncate(False)
+        reseed_occupations()
+
+
+@pytest.fixture
+def committed(flush_allowed: None, transactional_db: None) -> Determined:
+    """The `determined` world, committed so that other connections see it."""
+    from lindung.membership.tests.lifecycle_helpers import build_determined
+
+    return build_determined()

@@ -72,24 +72,14 @@ def replace(ended: Membership, entry: WaitingEntry) -> Membership:
     last = Membership.objects.filter(
         determination=ended.determination, village_id=p.village_id
     ).aggregate(n=Max("rank"))["n"]
-    member = Membership.objects.create(
-        programme_id=ended.programme_id,
+    member = Membership.from_proposal(
+        p,
         period_id=ended.period_id,
         determination=ended.determination,
-        proposal=p,
-        village_id=p.village_id,
-        nik=p.nik,
-        kk=p.kk,
-        name=p.name,
-        birth_place=p.birth_place,
-        birth_date=p.birth_date,
-        sex=p.sex,
-        address=p.address,
-        phone=p.phone,
-        occupation_id=p.occupation_id,
         rank=(last or 0) + 1,
         replaces=ended,
     )
+    member.save()
     WaitingEntry.objects.filter(pk=entry.pk).update(status=WaitingStatus.TAKEN, membership=member)
     return member
 

@@ -7,7 +7,6 @@ sequential refusals are in test_decrees.py and run on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,30 +18,12 @@ from lindung.membership.models import Decree, DecreeEntry
 from lindung.membership.tests import decree_helpers as h
 from lindung.membership.tests.conftest import Determined
 from lindung.membership.tests.lifecycle_helpers import (
-    allow_audit_truncate,
-    build_determined,
-    reseed_occupations,
     run_together,
 )
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"
 )
-
-
-@pytest.fixture
-def flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        allow_audit_truncate(True)
-    yield
-    with django_db_blocker.unblock():
-        allow_audit_truncate(False)
-        reseed_occupations()
-
-
-@pytest.fixture
-def committed(flush_allowed: None, transactional_db: None) -> Determined:
-    return build_determined()
 
 
 def _one_wins(results: list[Any]) -> ValidationError:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,9 +25,6 @@ from lindung.membership.models import (
 from lindung.membership.services import ConflictError, membership_end, replacement_fill
 from lindung.membership.tests.conftest import Determined, nik
 from lindung.membership.tests.lifecycle_helpers import (
-    allow_audit_truncate,
-    build_determined,
-    reseed_occupations,
     run_together,
     second_period,
     waiting_entry,
@@ -37,22 +33,6 @@ from lindung.membership.tests.lifecycle_helpers import (
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"
 )
-
-
-@pytest.fixture
-def flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Set up before `transactional_db` and torn down after its flush (see the helpers)."""
-    with django_db_blocker.unblock():
-        allow_audit_truncate(True)
-    yield
-    with django_db_blocker.unblock():
-        allow_audit_truncate(False)
-        reseed_occupations()
-
-
-@pytest.fixture
-def committed(flush_allowed: None, transactional_db: None) -> Determined:
-    return build_determined()
 
 
 def _end(member: Membership) -> Membership:

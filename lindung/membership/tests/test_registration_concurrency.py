@@ -6,9 +6,6 @@ sequential versions (nothing left to send, the same file twice) are in test_regi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -28,9 +25,6 @@ from lindung.membership.registration import (
 )
 from lindung.membership.tests.conftest import Determined
 from lindung.membership.tests.lifecycle_helpers import (
-    allow_audit_truncate,
-    build_determined,
-    reseed_occupations,
     run_together,
 )
 from lindung.membership.tests.registration_helpers import ok, refused, result_csv
@@ -38,21 +32,6 @@ from lindung.membership.tests.registration_helpers import ok, refused, result_cs
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="races need PostgreSQL's row locks"
 )
-
-
-@pytest.fixture
-def flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        allow_audit_truncate(True)
-    yield
-    with django_db_blocker.unblock():
-        allow_audit_truncate(False)
-        reseed_occupations()
-
-
-@pytest.fixture
-def committed(flush_allowed: None, transactional_db: None) -> Determined:
-    return build_determined()
 
 
 def test_two_exports_at_once_send_each_member_once(committed: Determined) -> None:
