@@ -645,14 +645,21 @@ def members_end_of_month(
 
 
 def _age_out(actor: User | None, programme: Programme, born_by: date, effective_on: date) -> int:
-    # Members determined after the end date would end before they began; the next month's
-    # run catches them (the rule is "on or before", so nobody is missed).
+    # A membership ends here only if it began before the end date: it was determined
+    # before, or its coverage started (or, before BPJS registered it, was planned to start)
+    # before. Others would end before they began; a later month's run catches them (the
+    # rule is "on or before", so nobody is missed).
     starts = timezone.make_aware(datetime.combine(effective_on, time.min))
+    begun = (
+        Q(created_at__lt=starts)
+        | Q(coverage_start__lt=effective_on)
+        | Q(coverage_start__isnull=True, determination__coverage_start__lt=effective_on)
+    )
     due = Membership.objects.filter(
+        begun,
         programme=programme,
         status__in=ACTIVE_STATUSES,
         birth_date__lte=born_by,
-        created_at__lt=starts,
     )
     if actor is not None:
         due = scoping.visible(actor, due)

@@ -23,6 +23,7 @@ from lindung.claims.models import Claim, ClaimBenefit
 from lindung.membership.determination import determination_commit
 from lindung.membership.models import (
     CandidateStatus,
+    Determination,
     EndReason,
     ExitCandidate,
     MemberAction,
@@ -581,3 +582,18 @@ def test_exits_command_refuses_a_welfare_extract(determined: Determined) -> None
     welfare = Snapshot.objects.get(kind=ReferenceKind.WELFARE)
     with pytest.raises(CommandError, match="bukan data kematian atau pindah"):
         call_command("members", "exits", "--snapshot", str(welfare.pk))
+
+
+def test_a_member_covered_since_long_ago_ages_out_in_a_past_month(determined: Determined) -> None:
+    """Records entered late (a regency moving its history in): a membership created today
+    whose coverage began last year still ends in the month its limit passed."""
+    long_ago = date(2024, 1, 1)
+    Determination.objects.filter(pk=determined.determination.pk).update(coverage_start=long_ago)
+    month = date(2024, 6, 1)
+    Membership.objects.filter(nik=nik(2)).update(birth_date=_born_71_years_before(month))
+    counts = members_end_of_month(actor=None, month=month)
+    assert counts["ended"] == 1
+    gone = determined.member(2)
+    assert (gone.status, gone.ended_on) == (MemberStatus.ENDED, date(2024, 7, 1))
+    # Nobody else of the period was old enough.
+    assert Membership.objects.filter(status=MemberStatus.ENDED).count() == 1
