@@ -413,11 +413,15 @@ def _exits(manager: User, verifier: User, programme: Programme) -> dict[str, int
             actor=manager, candidate=candidate, expected_version=candidate.membership.version
         )
         accepted += 1
+    # The monthly run (`lindung members end-of-month`) for January: members past 60 leave
+    # from 1 February.
+    aged = services.members_end_of_month(actor=None, month=date(2026, 1, 1), programme=programme)
     filled = services.replacements_fill_all(actor=manager, programme=programme)
     return {
         "deaths_found": found[ReferenceKind.DEATH].get("candidates", 0),
         "moves_found": found[ReferenceKind.MOVE].get("candidates", 0),
         "accepted": accepted,
+        "aged_out": aged.get("ended", 0),
         "replaced": filled.get("replaced", 0),
     }
 

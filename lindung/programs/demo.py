@@ -72,6 +72,9 @@ def _seluma(actor: User | None) -> Programme:
         covers_jht=False,
         declared_income=1_000_000,
         occupations=list(Occupation.objects.filter(active=True)),
+        # Working age as the Perbup sets it: members leave in the month after they pass 60.
+        min_age=15,
+        max_age=60,
         quota_kind=QuotaKind.VILLAGE,
         quota_size=10,
         priority=[Priority.LOWEST_DESIL, Priority.OLDEST, Priority.EARLIEST_PROPOSAL],
