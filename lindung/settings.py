@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lindung.references",
     "lindung.verification",
     "lindung.membership",
+    "lindung.contributions",
     "lindung.claims",
 ]
 

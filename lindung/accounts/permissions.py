@@ -53,6 +53,10 @@ DETERMINE = "determine"
 MANAGE_DECREES = "manage_decrees"
 REGISTER_MEMBERS = "register_members"
 END_MEMBERSHIPS = "end_memberships"
+VIEW_BILLS = "view_bills"
+MANAGE_BILLS = "manage_bills"
+RECONCILE_INVOICES = "reconcile_invoices"
+RECORD_PAYMENTS = "record_payments"
 
 WRITE_CAPABILITIES = frozenset(
     {
@@ -69,6 +73,9 @@ WRITE_CAPABILITIES = frozenset(
         MANAGE_DECREES,
         REGISTER_MEMBERS,
         END_MEMBERSHIPS,
+        MANAGE_BILLS,
+        RECONCILE_INVOICES,
+        RECORD_PAYMENTS,
     }
 )
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
@@ -112,6 +119,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     MANAGE_DECREES: frozenset({Role.ADMIN, Role.MANAGER}),
     REGISTER_MEMBERS: frozenset({Role.ADMIN, Role.MANAGER, Role.BPJS}),
     END_MEMBERSHIPS: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER}),
+    # Money: the Dinas drafts and approves the monthly bill with finance; BPJS's invoice is
+    # checked by them and the BPJS liaison; finance records the SP2D. Auditors and leaders
+    # read it all; villages and kecamatan have no part in the money.
+    VIEW_BILLS: frozenset(
+        {Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.BPJS, Role.AUDITOR, Role.LEADERSHIP}
+    ),
+    MANAGE_BILLS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
+    RECONCILE_INVOICES: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.BPJS}),
+    RECORD_PAYMENTS: frozenset({Role.ADMIN, Role.FINANCE}),
 }
 
 

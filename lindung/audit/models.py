@@ -22,6 +22,15 @@ class AuditEvent(AppendOnlyModel):
         LOGIN_FAILED = "login_failed", _("Gagal masuk")
         LOGOUT = "logout", _("Keluar")
         ADMIN_CHANGE = "admin_change", _("Perubahan oleh admin")
+        # The money side: every decision on a bill, an invoice or a payment.
+        BILL_DRAFT = "bill_draft", _("Menyusun draf tagihan iuran")
+        BILL_APPROVE = "bill_approve", _("Menyetujui tagihan iuran")
+        INVOICE_IMPORT = "invoice_import", _("Mengunggah tagihan BPJS")
+        DIFFERENCE_RESOLVE = "difference_resolve", _("Menyelesaikan selisih tagihan")
+        PAYMENT_RECORD = "payment_record", _("Mencatat pembayaran (SP2D)")
+        PAYMENT_VOID = "payment_void", _("Membatalkan pembayaran")
+        BUDGET_WARNING = "budget_warning", _("Peringatan anggaran hampir habis")
+        BUDGET_WARNING_ACK = "budget_warning_ack", _("Menanggapi peringatan anggaran")
 
     at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
