@@ -12,6 +12,7 @@ urlpatterns = [
     path("data-pembanding/", include("lindung.references.urls")),
     path("verifikasi/", include("lindung.verification.urls")),
     path("peserta/", include("lindung.membership.urls")),
+    path("iuran/", include("lindung.contributions.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
