@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lindung.contributions import forecast
+
 
 @require_GET
 @never_cache
@@ -34,4 +36,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    # Budget lines running out reach the people who can act on them.
+    may_act = forecast.may_acknowledge(request.user)
+    warnings = list(forecast.open_warnings_for(request.user)[:20]) if may_act else []
+    return render(
+        request,
+        "core/home.html",
+        {"warnings": warnings, "may_acknowledge": may_act, "next": request.get_full_path()},
+    )

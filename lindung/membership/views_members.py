@@ -42,6 +42,7 @@ from lindung.accounts.permissions import (
 )
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.contributions.payments import coverage_months
 from lindung.core.lists import acting_user, page_of, query_without_page
 from lindung.membership import selectors, services
 from lindung.membership.models import EndReason, Membership, MemberStatus, WaitingEntry
@@ -369,6 +370,7 @@ def _detail(
         "offer": offer,
         "earliest_end": services.earliest_end(member),
         "pending_exits": selectors.pending_exits_of(member),
+        "coverage_months": coverage_months(member),
     }
     return render(request, "membership/member_detail.html", context, status=status)
 
