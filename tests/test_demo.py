@@ -92,6 +92,9 @@ def test_lindung_demo_no_serve_json_prints_the_summary(tmp_path: Path) -> None:
         "waiting_list",
         "registered",
         "active_members",
+        "billed_months",
+        "billed_total",
+        "paid_total",
     } <= summary.keys()
     assert summary["people"] == 300
 
@@ -151,3 +154,22 @@ def test_the_demo_determines_ten_per_village_registers_and_replaces(
     assert Decree.objects.count() == len(summary["membership"]["decrees"]) >= 2
     files = summary["membership"]["files"]
     assert Path(files["sk_penetapan_pdf"]).read_bytes().startswith(b"%PDF")
+    # Issue 7: the first three months billed and paid, before any exit: every member whose
+    # coverage began in October billed at Rp16.800 for each month, all of it paid from the
+    # APBD 2025 line; BPJS's November invoice bills one KPJ too many, settled with a reason.
+    from lindung.contributions.models import Bill, BudgetWarning, InvoiceDifference
+
+    first_stage = Membership.objects.filter(coverage_start="2025-10-01").count()
+    assert summary["billed_months"] == 3
+    assert [b.members for b in Bill.objects.order_by("month")] == [first_stage] * 3
+    assert summary["billed_total"] == first_stage * 16_800 * 3
+    assert summary["paid_total"] == summary["billed_total"]
+    assert InvoiceDifference.objects.filter(kind="bpjs_only").count() == 1
+    assert not InvoiceDifference.objects.filter(resolution="").exists()
+    assert summary["contributions"]["invoices"]["november"]["bpjs_only"] == 1
+    # After November the APBD 2025 line (pagu for 2,020 members) has this many months left
+    # for December; under two, the manager was warned.
+    cost = first_stage * 16_800
+    left = (101_808_000 - 2 * cost) // cost
+    warned = BudgetWarning.objects.filter(month="2025-12-01", months_left=left).exists()
+    assert warned == (left < 2)

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
+from lindung.contributions.demo import build_contributions_demo
 from lindung.engine.linkage.files import write_csv_atomically
 from lindung.engine.linkage.link import link
 from lindung.membership.demo import build_membership_demo
@@ -94,7 +95,10 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         period=ProposalPeriod.objects.get(pk=verification["verification"]["period_id"]),
         population=population,
     )
-    step("membership", t)
+    t = step("membership", t)
+    period = ProposalPeriod.objects.get(pk=verification["verification"]["period_id"])
+    contributions = build_contributions_demo(programme=period.programme)
+    step("contributions", t)
 
     regency = Region.objects.get(code=REGENCY)
     villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
@@ -112,6 +116,7 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         **programmes,
         **verification,
         **membership,
+        **contributions,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }

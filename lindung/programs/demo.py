@@ -101,6 +101,19 @@ def _seluma(actor: User | None) -> Programme:
         pagu=480_000_000,
         status=BudgetStatus.PLANNED,
     )
+    # 2026: the same 2,020 places for the whole year; the forecast and the bills of 2026
+    # draw on it once the first stage's line is used up in December 2025.
+    services.budget_line_create(
+        actor=actor,
+        programme=programme,
+        fiscal_year=2026,
+        funding_source=FundingSource.APBD,
+        name="Tahun 2026: 2.020 pekerja x 12 bulan",
+        pagu=plan(participants=2_020, months=12, monthly_rate=RATE).total,
+        status=BudgetStatus.APPROVED,
+        dpa_number="DEMO/DPA/2026",
+        note="Nomor DPA contoh untuk demo.",
+    )
     # The demo's history runs through the first stage (proposals in August-September 2025,
     # members from October 2025); up to 15 proposals per village, so each has a waiting list.
     services.period_create(

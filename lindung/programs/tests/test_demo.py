@@ -22,7 +22,11 @@ def test_the_demo_sets_up_seluma_and_samosir_with_their_real_figures() -> None:
     seluma, samosir = summary["programmes"]
     assert (seluma["owner"], samosir["owner"]) == ("17.05", "12.17")
     assert seluma["monthly_contribution"] == samosir["monthly_contribution"] == 16_800
-    assert [line["pagu"] for line in seluma["budget_lines"]] == [101_808_000, 480_000_000]
+    assert [line["pagu"] for line in seluma["budget_lines"]] == [
+        101_808_000,
+        480_000_000,
+        407_232_000,
+    ]
     assert samosir["budget_lines"][0]["pagu"] == 395_904_000
     assert samosir["budget_lines"][0]["other_costs"] == 30_000_000
     programme = Programme.objects.get(pk=seluma["id"])
