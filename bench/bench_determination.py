@@ -17,14 +17,13 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pg_scratch
 import pyarrow as pa
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,22 +42,15 @@ def main() -> None:
         return
     result: dict[str, Any] = {"bench": "determination", "cpus": os.cpu_count()}
     result["engine"] = _engine()
-    server = os.environ.get("DATABASE_URL", "")
-    if server.startswith(("postgres://", "postgresql://")):
-        server = server.rsplit("/", 1)[0]
-        env = {**os.environ, "DATABASE_URL": f"{server}/{DATABASE}"}
-        _fresh_database(server, env)
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", "--eligible", str(args.eligible)],
-            env=env,
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
+    server = pg_scratch.server_url()
+    if server is not None:
+        result["postgresql"] = pg_scratch.measure_in_scratch(
+            server=server,
+            script=__file__,
+            database=DATABASE,
+            regency=REGENCY,
+            child_args=["--eligible", str(args.eligible)],
         )
-        if done.returncode != 0:
-            raise SystemExit(f"the measured process failed:\n{done.stderr[-3000:]}")
-        result["postgresql"] = json.loads(done.stdout.splitlines()[-1])
     print(json.dumps(result))
 
 
@@ -93,17 +85,6 @@ def _engine() -> dict[str, Any]:
     seconds = time.perf_counter() - started
     selected = int(pa.compute.sum(result["selected"]).as_py())
     return {"candidates": n, "areas": areas, "selected": selected, "seconds": round(seconds, 3)}
-
-
-def _fresh_database(server: str, env: dict[str, str]) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        con.execute(f"CREATE DATABASE {DATABASE}")
-    subprocess.run([LINDUNG, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
-    load = f"from lindung.regions.services import regions_load; regions_load(only='{REGENCY}')"
-    subprocess.run([LINDUNG, "shell", "-c", load], env=env, check=True, cwd=ROOT)
 
 
 def _end_to_end(eligible: int) -> dict[str, Any]:

@@ -20,13 +20,13 @@ import argparse
 import importlib.util
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pg_scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "lindung_bench_payments"
@@ -52,24 +52,14 @@ def main() -> None:
     if args.child:
         print(json.dumps(_measure(args.members)))
         return
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("set DATABASE_URL to a PostgreSQL server (any database name)")
-    server = server.rsplit("/", 1)[0]
-    env = {**os.environ, "DATABASE_URL": f"{server}/{DATABASE}"}
-    _billing_bench()._fresh_database(server, env)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", "--members", str(args.members)],
-        env=env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"the measured process failed:\n{done.stderr[-3000:]}")
     result = {"bench": "payments_postgresql", "cpus": os.cpu_count()}
-    result.update(json.loads(done.stdout.splitlines()[-1]))
+    result |= pg_scratch.measure_in_scratch(
+        server=pg_scratch.require_server(),
+        script=__file__,
+        database=DATABASE,
+        regency=_billing_bench().REGENCY,
+        child_args=["--members", str(args.members)],
+    )
     print(json.dumps(result))
 
 

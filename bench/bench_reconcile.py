@@ -17,12 +17,12 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+import pg_scratch
 
 ROOT = Path(__file__).resolve().parent.parent
 LINDUNG = str(ROOT / ".venv" / "bin" / "lindung")
@@ -41,36 +41,15 @@ def main() -> None:
     if args.child:
         print(json.dumps(_measure(args.lines)))
         return
-    server = os.environ.get("DATABASE_URL", "")
-    if not server.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("set DATABASE_URL to a PostgreSQL server (postgres://...)")
-    server = server.rsplit("/", 1)[0]
-    env = {**os.environ, "DATABASE_URL": f"{server}/{DATABASE}"}
-    _fresh_database(server, env)
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", "--lines", str(args.lines)],
-        env=env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"the measured process failed:\n{done.stderr[-3000:]}")
     result = {"bench": "reconcile", "cpus": os.cpu_count()}
-    result |= json.loads(done.stdout.splitlines()[-1])
+    result |= pg_scratch.measure_in_scratch(
+        server=pg_scratch.require_server(),
+        script=__file__,
+        database=DATABASE,
+        regency=REGENCY,
+        child_args=["--lines", str(args.lines)],
+    )
     print(json.dumps(result))
-
-
-def _fresh_database(server: str, env: dict[str, str]) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as con:
-        con.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
-        con.execute(f"CREATE DATABASE {DATABASE}")
-    subprocess.run([LINDUNG, "migrate", "-v", "0"], env=env, check=True, cwd=ROOT)
-    load = f"from lindung.regions.services import regions_load; regions_load(only='{REGENCY}')"
-    subprocess.run([LINDUNG, "shell", "-c", load], env=env, check=True, cwd=ROOT)
 
 
 def _measure(lines: int) -> dict[str, Any]:
