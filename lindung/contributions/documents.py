@@ -21,6 +21,10 @@ from django.utils import timezone
 from lindung.engine.budget import format_rupiah
 
 
+class Rupiah(int):
+    """An amount in a column that is not all money (a table of figures of mixed kinds)."""
+
+
 @dataclass
 class Table:
     title: str
@@ -80,7 +84,7 @@ def xlsx(report: Report) -> bytes:
                     sheet.write_datetime(*cell, datetime(value.year, value.month, value.day), day)
                 elif isinstance(value, bool) or value is None:
                     sheet.write_string(*cell, "" if value is None else ("ya" if value else "tidak"))
-                elif isinstance(value, int) and col in table.money:
+                elif isinstance(value, int) and (col in table.money or isinstance(value, Rupiah)):
                     sheet.write_number(*cell, value, money_bold if is_footer else money)
                 elif isinstance(value, int | float):
                     sheet.write_number(*cell, value, bold if is_footer else None)
@@ -96,7 +100,7 @@ def _shown(value: Any, is_money: bool) -> str:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    if isinstance(value, int) and is_money:
+    if isinstance(value, int) and (is_money or isinstance(value, Rupiah)):
         return format_rupiah(value)
     if isinstance(value, int):
         return f"{value:,}".replace(",", ".")

@@ -239,13 +239,16 @@ def budget_report(programme: Programme) -> documents.Report:
     outlook_rows: list[list[Any]] = [
         [_("Bulan pertama yang belum ditagih"), month_label(outlook.month)],
         [_("Peserta aktif"), outlook.active],
-        [_("Iuran per bulan"), outlook.monthly_cost],
-        [_("Sisa pos anggaran"), outlook.remaining],
+        [_("Iuran per bulan"), _money(outlook.monthly_cost)],
+        [_("Sisa pos anggaran"), documents.Rupiah(outlook.remaining)],
         [_("Cukup untuk (bulan)"), outlook.months_left],
         [_("Dana habis mulai"), month_label(outlook.runs_out) if outlook.runs_out else "—"],
         [_("Peserta yang terbiayai sampai akhir tahun"), outlook.carry_to_year_end],
         [_("Daftar tunggu"), outlook.waiting],
-        [_("Kebutuhan tahun %(year)s") % {"year": outlook.next_year.year}, outlook.next_year.need],
+        [
+            _("Kebutuhan tahun %(year)s") % {"year": outlook.next_year.year},
+            _money(outlook.next_year.need),
+        ],
     ]
     return documents.Report(
         _("Posisi anggaran iuran: %(name)s") % {"name": programme.name},
@@ -253,9 +256,7 @@ def budget_report(programme: Programme) -> documents.Report:
         [
             lines,
             months,
-            documents.Table(
-                _("Perkiraan"), [_("Uraian"), _("Nilai")], outlook_rows, money=frozenset({1})
-            ),
+            documents.Table(_("Perkiraan"), [_("Uraian"), _("Nilai")], outlook_rows),
         ],
     )
 
@@ -457,6 +458,10 @@ def warning_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return redirect(target)
     return redirect(reverse("contributions:budget", args=[warning.programme_id]))
+
+
+def _money(amount: int | None) -> documents.Rupiah | str:
+    return "—" if amount is None else documents.Rupiah(amount)
 
 
 urlpatterns: list[URLPattern] = [

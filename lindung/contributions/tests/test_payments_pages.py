@@ -3,10 +3,12 @@ may see and do what, and that the figures reach the page."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
 from lindung.accounts.tests.helpers import client_for
 from lindung.audit.models import AuditEvent
@@ -161,6 +163,17 @@ def test_exports_are_files_and_audited(
     assert AuditEvent.objects.filter(
         actor=auditor, action=AuditEvent.Action.EXPORT, object_type=kind
     ).exists()
+
+
+def test_the_budget_pdf_prints_counts_as_counts_and_money_as_rupiah(billable: Billable) -> None:
+    bills(billable, 1)
+    response = client_for(billable.users["finance"]).get(
+        url("budget_export", billable.programme.pk) + "?format=pdf"
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Peserta aktif 8" in text and "Rp8\n" not in text
+    assert "Iuran per bulan Rp134.400" in text
+    assert "Cukup untuk (bulan) 2" in text
 
 
 def test_the_home_page_warns_the_manager_and_not_a_village(billable: Billable) -> None:
