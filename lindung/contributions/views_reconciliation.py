@@ -31,6 +31,7 @@ from lindung.accounts.permissions import (
 from lindung.core.lists import acting_user as _actor
 from lindung.core.lists import page_of as _page
 from lindung.core.lists import query_without_page as _query_without_page
+from lindung.core.lists import unreadable_choices
 
 from . import reconciliation
 from .models import Bill, DifferenceKind, Invoice, Resolution
@@ -246,9 +247,13 @@ def invoice_resolve(request: HttpRequest, invoice_pk: int, difference_pk: int) -
 def invoice_resolve_bulk(request: HttpRequest, invoice_pk: int) -> HttpResponse:
     invoice = _invoice_or_404(request, invoice_pk)
     form = ResolveForm(request.POST, prefix="bulk")
-    ids = [int(v) for v in request.POST.getlist("difference") if v.isdigit()]
-    if not ids:
+    ticked = request.POST.getlist("difference")
+    ids = [int(v) for v in ticked if v.isdigit()]
+    if not ticked:
         refusal = _("Centang dulu selisih yang akan diselesaikan.")
+        return _detail(request, invoice, bulk_form=form, refusal=refusal, status=400)
+    if len(ids) < len(ticked):
+        refusal = unreadable_choices(len(ticked) - len(ids))
         return _detail(request, invoice, bulk_form=form, refusal=refusal, status=400)
     if not form.is_valid():
         refusal = " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from lindung.accounts.models import User
 
@@ -27,3 +28,11 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def unreadable_choices(count: int) -> str:
+    """What to say when ticked rows of a bulk form could not be read or found."""
+    return _(
+        "%(n)s pilihan tidak terbaca atau tidak ditemukan di wilayah kerja Anda; muat ulang "
+        "halaman lalu pilih lagi."
+    ) % {"n": count}

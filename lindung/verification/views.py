@@ -31,6 +31,7 @@ from lindung.audit.services import audit_record
 from lindung.core.lists import acting_user as _actor
 from lindung.core.lists import page_of as _page
 from lindung.core.lists import query_without_page as _query_without_page
+from lindung.core.lists import unreadable_choices
 from lindung.engine.verify.codes import CODES, DEFAULT_SEVERITIES
 from lindung.programs import services as programs_services
 from lindung.programs.selectors import programme_for
@@ -148,12 +149,14 @@ def kecamatan_act(request: HttpRequest) -> HttpResponse:
     """Forward or return the ticked proposals; each carries the version the page showed."""
     action = request.POST.get("action")
     note = request.POST.get("note", "")
-    chosen = [pk for pk in map(_number, request.POST.getlist("proposal")) if pk is not None]
-    if action not in ("forward", "return") or not chosen:
+    ticked = request.POST.getlist("proposal")
+    chosen = [pk for pk in map(_number, ticked) if pk is not None]
+    if action not in ("forward", "return") or not ticked:
         messages.error(request, _("Centang usulan dan pilih teruskan atau kembalikan."))
         return redirect("verification:kecamatan")
-    done, refused = 0, []
+    done, refused, found = 0, [], 0
     for proposal in proposal_selectors.proposals_for(request.user).filter(pk__in=chosen):
+        found += 1
         version = _number(request.POST.get(f"version-{proposal.pk}")) or 0
         try:
             if action == "forward":
@@ -167,6 +170,8 @@ def kecamatan_act(request: HttpRequest) -> HttpResponse:
             done += 1
         except (review.ReviewError, ConflictError) as error:
             refused.append(f"{proposal.name}: {error.message}")
+    if found < len(ticked):  # never drop a ticked row without saying so
+        refused.append(unreadable_choices(len(ticked) - found))
     _report(request, done, refused)
     return redirect("verification:kecamatan")
 

@@ -256,6 +256,13 @@ def test_checked_differences_are_settled_together(billable: Billable, invoice: I
     nothing = client.post(url, {"bulk-resolution": "accepted", "bulk-reason": "x"})
     assert nothing.status_code == 400
     assert "Centang dulu" in nothing.content.decode()
+    # An id printed with a thousands separator (1.234) must not vanish silently.
+    grouped = client.post(
+        url, {"difference": [ids[0], "1.234"], "bulk-resolution": "accepted", "bulk-reason": "x"}
+    )
+    assert grouped.status_code == 400
+    assert "1 pilihan tidak terbaca" in grouped.content.decode()
+    assert invoice.differences.filter(resolution="").count() == len(ids)
     done = client.post(
         url,
         {

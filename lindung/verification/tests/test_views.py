@@ -101,6 +101,17 @@ def test_the_kecamatan_forwards_and_returns_several_at_once(
     assert scenario.proposal(1).status == scenario.proposal(2).status == ProposalStatus.FORWARDED
 
 
+def test_a_ticked_row_that_cannot_be_read_is_reported(
+    scenario: Scenario, run: VerificationRun
+) -> None:
+    client = _client(scenario, "kecamatan")
+    one = scenario.proposal(1)
+    form = {"proposal": [one.pk, "1.234"], f"version-{one.pk}": 2, "action": "forward"}
+    response = client.post(reverse("verification:kecamatan_act"), form, follow=True)
+    assert scenario.proposal(1).status == ProposalStatus.FORWARDED
+    assert "1 pilihan tidak terbaca" in response.content.decode()
+
+
 def test_a_stale_page_gets_the_conflict_message(scenario: Scenario, run: VerificationRun) -> None:
     client = _client(scenario, "verifier")
     proposal = scenario.proposal(1)
