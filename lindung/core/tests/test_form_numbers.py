@@ -13,9 +13,9 @@ from django.template import Context, Template
 import lindung
 
 ROOT = Path(lindung.__file__).parent
-# An id, version or similar number printed into a form field's value or name.
+# An id, version, page or similar number printed into a form field or a link.
 UNSAFE = re.compile(
-    r'(?:value|name)="[^"]*\{\{ ?[a-z_.]*(?:pk|_id|\.id|version|rank|number)[a-z_]* ?\}\}'
+    r'(?:value|name|href)="[^"]*\{\{ ?[a-z_.]*(?:pk|_id|\.id|version|rank|page_number) ?\}\}'
 )
 
 
