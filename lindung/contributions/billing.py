@@ -11,16 +11,14 @@ An approved bill is never written again; the database refuses it anyway (migrati
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -31,11 +29,11 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import MANAGE_BILLS, has_capability
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.core.bulk import insert_table, select_table
 from lindung.engine import billing as engine
 from lindung.membership.models import Membership
 from lindung.programs.models import BudgetLine, Occupation, Programme
 from lindung.programs.services import rate_table
-from lindung.proposals.bulk import insert_table
 from lindung.regions.models import Region
 
 from . import forecast
@@ -61,50 +59,6 @@ _MEMBER_SCHEMA = pa.schema(_MEMBER_FIELDS)
 _BILLED_SCHEMA = pa.schema(_BILLED_FIELDS)
 
 
-# -- reading big queries into Arrow ---------------------------------------------------------
-
-
-def _arrow(sql: str, schema: pa.Schema) -> pa.Table:
-    """One query's rows as Arrow: COPY out on PostgreSQL, fetchall on SQLite. `sql` holds
-    only integers and dates the caller formatted itself (COPY takes no parameters)."""
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            for chunk in copy:
-                buffer.write(chunk)
-        if buffer.tell() == 0:
-            return schema.empty_table()
-        buffer.seek(0)
-        return pacsv.read_csv(
-            buffer,
-            read_options=pacsv.ReadOptions(column_names=schema.names),
-            convert_options=pacsv.ConvertOptions(
-                column_types=schema, null_values=[""], strings_can_be_null=True
-            ),
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
-    return pa.table(
-        [
-            pa.array([_sqlite_value(v, f.type) for v in values], f.type)
-            for values, f in zip(columns, schema, strict=True)
-        ],
-        schema=schema,
-    )
-
-
-def _sqlite_value(value: Any, arrow_type: pa.DataType) -> Any:
-    # A raw SQLite cursor hands dates back as text when the column came through a join.
-    if pa.types.is_date(arrow_type) and isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    return value
-
-
 def _members(programme: Programme, last_month: date) -> pa.Table:
     """Every membership of `programme` ever registered from `last_month` or earlier, with
     what billing needs to know about it; the funding source is the programme's."""
@@ -117,7 +71,7 @@ def _members(programme: Programme, last_month: date) -> pa.Table:
         f"WHERE m.programme_id = {int(programme.pk)} AND m.coverage_start IS NOT NULL "
         f"AND m.coverage_start < '{first_after.isoformat()}'"
     )
-    table = _arrow(sql, _MEMBER_SCHEMA)
+    table = select_table(sql, _MEMBER_SCHEMA)
     return table.append_column(
         "funding_source", pa.array([programme.funding_source] * table.num_rows, pa.string())
     )
@@ -135,7 +89,7 @@ def _billed(programme: Programme, months: list[date]) -> pa.Table:
         f"WHERE b.programme_id = {int(programme.pk)} AND b.status = 'approved' "
         f"AND l.month IN ({listed}) GROUP BY l.membership_id, l.month"
     )
-    return _arrow(sql, _BILLED_SCHEMA)
+    return select_table(sql, _BILLED_SCHEMA)
 
 
 def _rates(programme: Programme, months: list[date]) -> pa.Table:

@@ -24,7 +24,6 @@ every import, decision and export is in the audit trail.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,9 +31,8 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,11 +42,11 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import RECONCILE_INVOICES, VIEW_BILLS, has_capability
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.core import bulk
 from lindung.engine.budget import format_rupiah
 from lindung.engine.tabular import TabularError, guess_mapping, read_sheet
 from lindung.membership.bpjs_columns import KPJ_PATTERN, RESULT_SYNONYMS
 from lindung.membership.models import Membership
-from lindung.proposals import bulk
 
 from . import documents
 from .models import Bill, BillLine, DifferenceKind, Invoice, InvoiceDifference, Resolution
@@ -267,40 +265,7 @@ def _ours_sql(bill: Bill) -> str:
 
 def read_ours(bill: Bill) -> pa.Table:
     """The programme's memberships with what `bill` bills each (null: not in the bill)."""
-    sql = _ours_sql(bill)
-    if connection.vendor == "postgresql":
-        buffer = io.BytesIO()
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy,
-        ):
-            for chunk in copy:
-                buffer.write(chunk)
-        if buffer.tell() == 0:
-            return OURS_SCHEMA.empty_table()
-        buffer.seek(0)
-        return pacsv.read_csv(
-            buffer,
-            read_options=pacsv.ReadOptions(column_names=OURS_SCHEMA.names, block_size=16 << 20),
-            convert_options=pacsv.ConvertOptions(
-                column_types=OURS_SCHEMA,
-                null_values=[""],
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in OURS_SCHEMA]
-    arrays = []
-    for values, field in zip(columns, OURS_SCHEMA, strict=True):
-        if pa.types.is_date(field.type):
-            texts = [None if v is None else str(v)[:10] for v in values]
-            arrays.append(pa.array(texts, pa.string()).cast(pa.date32()))
-        else:
-            arrays.append(pa.array(list(values), field.type))
-    return pa.table(arrays, schema=OURS_SCHEMA)
+    return bulk.select_table(_ours_sql(bill), OURS_SCHEMA)
 
 
 # -- comparing -------------------------------------------------------------------------------

@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import DETERMINE, has_capability
+from lindung.core.bulk import db_datetime, insert_table
 from lindung.engine.budget import format_rupiah
 from lindung.engine.ranking import rank
 from lindung.programs.models import BudgetLine, Programme, ProposalPeriod, QuotaKind
 from lindung.programs.services import monthly_contribution
-from lindung.proposals.bulk import db_datetime, insert_table
 from lindung.proposals.models import Proposal, ProposalStatus
 from lindung.references.models import ReferenceKind, ReferenceRecord
 from lindung.references.selectors import latest_snapshots

@@ -38,6 +38,7 @@ from lindung.accounts.models import User
 from lindung.accounts.permissions import REGISTER_MEMBERS, VIEW_FULL_NIK, has_capability
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
+from lindung.core import bulk
 from lindung.engine.tabular import RawSheet, TabularError, guess_mapping, read_sheet
 from lindung.membership.bpjs_columns import (
     KPJ_PATTERN,
@@ -63,7 +64,6 @@ from lindung.membership.models import (
 )
 from lindung.people.nik import format_date_id, mask_nik, parse_nik
 from lindung.programs.models import Programme
-from lindung.proposals import bulk
 from lindung.proposals.services import ConflictError as ProposalConflictError
 
 FORMATS = ("xlsx", "csv")

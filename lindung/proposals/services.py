@@ -32,13 +32,14 @@ from django.utils.translation import gettext as _
 from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import PROPOSE, has_capability
+from lindung.core import bulk
 from lindung.engine.tabular import FIELD_SYNONYMS, TabularError, apply_mapping, guess_mapping
 from lindung.engine.tabular import read_sheet as read_tabular
 from lindung.membership.models import Membership
 from lindung.people.nik import mask_nik
 from lindung.programs import selectors as programme_selectors
 from lindung.programs.models import Occupation, Programme, ProposalPeriod, QuotaKind
-from lindung.proposals import bulk, intake, selectors
+from lindung.proposals import intake, selectors
 from lindung.proposals.models import (
     Action,
     Batch,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
-from django.db import connection, models
+from django.db import models
 
 from lindung.accounts import scoping
+from lindung.core.bulk import select_table
 from lindung.references.models import RejectedRecord, Snapshot, SnapshotStatus
 from lindung.regions import codes
 
@@ -80,49 +79,4 @@ def latest_snapshots(area_code: str, on: date | None = None) -> dict[str, Snapsh
 
 def snapshot_table(snapshot: Snapshot) -> pa.Table:
     """All records of `snapshot` as Arrow (`TABLE_SCHEMA`), in one query."""
-    sql = _SELECT.format(snapshot_id=int(snapshot.pk))
-    if connection.vendor == "postgresql":
-        return _copy_out(sql)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        rows = cursor.fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in TABLE_SCHEMA]
-    return pa.table(
-        [
-            _typed(list(values), field.type)
-            for values, field in zip(columns, TABLE_SCHEMA, strict=True)
-        ],
-        schema=TABLE_SCHEMA,
-    )
-
-
-def _typed(values: list[Any], arrow_type: pa.DataType) -> pa.Array[Any]:
-    # SQLite hands back booleans as 0/1 (or bool, depending on the column's declared type).
-    if pa.types.is_boolean(arrow_type):
-        return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
-    return pa.array(values, arrow_type)
-
-
-def _copy_out(sql: str) -> pa.Table:
-    buffer = io.BytesIO()
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy,
-    ):
-        for chunk in copy:
-            buffer.write(chunk)
-    if buffer.tell() == 0:
-        return TABLE_SCHEMA.empty_table()
-    buffer.seek(0)
-    return pacsv.read_csv(
-        buffer,
-        read_options=pacsv.ReadOptions(column_names=TABLE_SCHEMA.names),
-        convert_options=pacsv.ConvertOptions(
-            column_types=TABLE_SCHEMA,
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=False,
-            true_values=["t"],
-            false_values=["f"],
-        ),
-    )
+    return select_table(_SELECT.format(snapshot_id=int(snapshot.pk)), TABLE_SCHEMA)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lindung.proposals import bulk
+from lindung.core import bulk
 from lindung.proposals.models import Action, Proposal, ProposalEvent, ProposalStatus
 from lindung.verification.models import Finding, VerificationRun
 
