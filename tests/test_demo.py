@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,7 +16,10 @@ from lindung.core import demo
 
 
 @pytest.mark.django_db
-def test_the_demo_builds_seluma_with_a_login_per_role(settings, tmp_path: Path) -> None:
+def test_the_demo_builds_seluma_with_a_login_per_role_and_links_a_typed_list(
+    settings, tmp_path: Path
+) -> None:
+    """One small build (each build costs seconds), checked for what issues 1-3 added."""
     settings.VAR_DIR = tmp_path
     summary = demo.build_demo(people=400, seed=3)
     assert summary["regency"] == {"code": "17.05", "name": "Kabupaten Seluma"}
@@ -36,25 +40,16 @@ def test_the_demo_builds_seluma_with_a_login_per_role(settings, tmp_path: Path) 
     assert programmes["17.05"]["monthly_contribution"] == 16_800
     assert programmes["17.05"]["budget_lines"][0]["pagu"] == 101_808_000
 
-
-@pytest.mark.django_db
-def test_the_demo_links_a_hand_typed_list_to_its_population(settings, tmp_path: Path) -> None:
-    settings.VAR_DIR = tmp_path
-    summary = demo.build_demo(people=400, seed=3)["linkage"]
-    assert summary["left"] == 200
-    assert summary["match"] + summary["review"] + summary["no_match"] == summary["left"]
-    assert summary["match"] > 150
-    result = Path(summary["files"]["result"])
+    # The hand-typed list is linked to the demo's population.
+    linkage = summary["linkage"]
+    assert linkage["left"] == 200
+    assert linkage["match"] + linkage["review"] + linkage["no_match"] == linkage["left"]
+    assert linkage["match"] > 150
+    result = Path(linkage["files"]["result"])
     assert result.parent == tmp_path / "demo"
     assert result.read_text().startswith('"left_id","right_id","match_probability","decision"')
 
-
-@pytest.mark.django_db
-def test_every_printed_demo_login_works_and_a_desa_operator_sees_one_village(
-    settings, tmp_path: Path
-) -> None:
-    settings.VAR_DIR = tmp_path
-    summary = demo.build_demo(people=400, seed=3)
+    # Every printed login works, and a desa operator sees one village.
     for user in summary["users"]:
         client = Client()
         response = client.post(
@@ -132,6 +127,7 @@ def test_the_demo_determines_ten_per_village_registers_and_replaces(
 
     settings.VAR_DIR = tmp_path
     summary = demo.build_demo(people=3_000, seed=2)
+    _assert_the_verification_step(summary)
     assert (
         summary["proposals"] == summary["eligible"] + summary["not_eligible"] + summary["pending"]
     )
@@ -173,3 +169,24 @@ def test_the_demo_determines_ten_per_village_registers_and_replaces(
     left = (101_808_000 - 2 * cost) // cost
     warned = BudgetWarning.objects.filter(month="2025-12-01", months_left=left).exists()
     assert warned == (left < 2)
+
+
+def _assert_the_verification_step(summary: dict[str, Any]) -> None:
+    """Issue 4's step: villages propose, the run finds real cases, people act (checked on the
+    same build as the later steps, since each build costs tens of seconds)."""
+    from lindung.proposals.models import Proposal
+    from lindung.verification.models import Finding, VerificationRun
+
+    found = summary["verification"]
+    assert found["rows"] == found["accepted"] + found["rejected"] + found["duplicates"]
+    # Later, villages short of eligible workers propose more (the membership demo's top-up).
+    topped_up = summary["membership"]["topped_up"]["proposals"]
+    assert found["proposals"] == found["accepted"] == Proposal.objects.count() - topped_up
+    assert found["verified"] + found["review"] == found["proposals"]
+    assert Proposal.objects.values("village").distinct().count() > 100
+    run = VerificationRun.objects.order_by("id").first()
+    assert run is not None
+    assert run.snapshots.count() == 4
+    assert Finding.objects.filter(code="NOT_IN_REGISTRY").exists()
+    assert sum(found["findings"].values()) == Finding.objects.filter(run=run).count()
+    assert found["reviewed"]["forwarded"] > 0
