@@ -67,6 +67,10 @@ def _seluma(actor: User | None) -> Programme:
         legal_type=LegalType.PERBUP,
         legal_number="15",
         legal_year=2025,
+        contact=(
+            "Dinas Tenaga Kerja dan Transmigrasi Kabupaten Seluma, Kompleks Perkantoran "
+            "Pemkab Seluma, Tais; telepon/WA 0811-0000-1705 (nomor demo)"
+        ),
         covers_jkk=True,
         covers_jkm=True,
         covers_jht=False,

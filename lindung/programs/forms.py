@@ -133,6 +133,15 @@ class ProgrammeForm(ServiceForm):
     legal_number = forms.CharField(label=_("Nomor"), max_length=50)
     legal_year = forms.IntegerField(label=_("Tahun"))
     legal_title = forms.CharField(label=_("Judul"), max_length=255, required=False)
+    contact = forms.CharField(
+        label=_("Kontak untuk peserta"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Tampil di halaman cek status publik: kantor, alamat dan nomor telepon/WA "
+            "yang bisa dihubungi pekerja."
+        ),
+    )
     covers_jkk = forms.BooleanField(label=_("JKK (kecelakaan kerja)"), required=False)
     covers_jkm = forms.BooleanField(label=_("JKM (kematian)"), required=False)
     covers_jht = forms.BooleanField(label=_("JHT (hari tua)"), required=False)

@@ -129,6 +129,13 @@ class Programme(models.Model):
     legal_number = models.CharField(_("nomor"), max_length=50)
     legal_year = models.PositiveSmallIntegerField(_("tahun"))
     legal_title = models.CharField(_("judul"), max_length=255, blank=True)
+    # Shown to workers on the public status page: whom to ask about their cover.
+    contact = models.CharField(
+        _("kontak untuk peserta"),
+        max_length=255,
+        blank=True,
+        help_text=_("Mis. Dinas Tenaga Kerja Kabupaten Seluma, Jl. ..., telepon/WA 08..."),
+    )
     covers_jkk = models.BooleanField(_("JKK"), default=True)
     covers_jkm = models.BooleanField(_("JKM"), default=True)
     covers_jht = models.BooleanField(_("JHT"), default=False)

@@ -57,6 +57,7 @@ PROGRAMME_FIELDS = frozenset(
         "legal_number",
         "legal_year",
         "legal_title",
+        "contact",
         "covers_jkk",
         "covers_jkm",
         "covers_jht",
