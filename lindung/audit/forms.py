@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.audit.models import AuditEvent
+from lindung.core.widgets import DateInput
 
 
 class AuditFilterForm(forms.Form):
@@ -13,9 +14,5 @@ class AuditFilterForm(forms.Form):
         choices=[("", _("Semua tindakan")), *AuditEvent.Action.choices],
     )
     username = forms.CharField(label=_("Pengguna"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("Dari tanggal"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Sampai tanggal"), required=False, widget=DateInput())

@@ -28,6 +28,7 @@ from lindung.accounts.permissions import RECORD_PAYMENTS, VIEW_BILLS, forbidden,
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
 from lindung.core.lists import acting_user, page_of, query_without_page
+from lindung.core.widgets import DateInput
 from lindung.programs.forms import RupiahField
 from lindung.programs.models import BudgetLine, BudgetStatus, Programme
 from lindung.programs.selectors import programme_for
@@ -53,7 +54,7 @@ class PaymentForm(forms.Form):
     )
     sp2d_date = forms.DateField(
         label=gettext_lazy("Tanggal SP2D"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "required": gettext_lazy("Isi tanggal SP2D."),
             "invalid": gettext_lazy("Tanggal SP2D tidak terbaca; pilih tanggal dari kalender."),

@@ -32,6 +32,7 @@ from lindung.core.lists import acting_user as _actor
 from lindung.core.lists import page_of as _page
 from lindung.core.lists import query_without_page as _query_without_page
 from lindung.core.lists import unreadable_choices
+from lindung.core.widgets import DateInput
 
 from . import reconciliation
 from .models import Bill, DifferenceKind, Invoice, Resolution
@@ -51,7 +52,7 @@ class InvoiceForm(forms.Form):
     issued_on = forms.DateField(
         label=gettext_lazy("Tanggal tagihan"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": gettext_lazy("Tanggal tidak terbaca; pilih dari kalender.")},
     )
     total = forms.IntegerField(

@@ -39,6 +39,7 @@ from lindung.accounts.permissions import (
 from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
 from lindung.core.lists import acting_user, page_of
+from lindung.core.widgets import DateInput
 from lindung.membership import decree_render, decrees
 from lindung.membership.decree_render import attachment_xlsx, terbilang
 from lindung.membership.jobs import render_attachment_job
@@ -64,11 +65,11 @@ class DecreeForm(forms.Form):
     )
     signed_on = forms.DateField(
         label=gettext_lazy("Tanggal ditetapkan"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     effective_on = forms.DateField(
         label=gettext_lazy("Berlaku mulai"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=gettext_lazy("Boleh sebelum tanggal ditetapkan bila SK berlaku surut."),
     )
     place = forms.CharField(label=gettext_lazy("Ditetapkan di"), max_length=100)

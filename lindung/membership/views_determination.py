@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from lindung.accounts import scoping
 from lindung.accounts.permissions import DETERMINE, VIEW_MEMBERS, has_capability, requires
 from lindung.core.lists import acting_user
+from lindung.core.widgets import DateInput
 from lindung.membership.determination import Plan, determination_commit, determination_preview
 from lindung.membership.models import (
     ACTIVE_STATUSES,
@@ -60,7 +61,8 @@ class DeterminationForm(forms.Form):
     )
     coverage_start = forms.DateField(
         label=gettext_lazy("Perlindungan mulai (tanggal 1)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input shows only ISO dates; the Indonesian format would leave it empty.
+        widget=DateInput(),
     )
 
     def __init__(self, *args: Any, period: ProposalPeriod, **kwargs: Any) -> None:

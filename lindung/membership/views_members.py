@@ -44,6 +44,7 @@ from lindung.audit.models import AuditEvent
 from lindung.audit.services import audit_record
 from lindung.contributions.payments import coverage_months
 from lindung.core.lists import acting_user, page_of, query_without_page
+from lindung.core.widgets import DateInput
 from lindung.membership import selectors, services
 from lindung.membership.models import EndReason, Membership, MemberStatus, WaitingEntry
 from lindung.people.nik import mask_nik
@@ -129,7 +130,7 @@ class EndForm(forms.Form):
     )
     effective_on = forms.DateField(
         label=gettext_lazy("Berhenti mulai"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=gettext_lazy("Untuk kematian: tanggal meninggal."),
         error_messages={
             "required": gettext_lazy("Isi tanggal berhenti."),

@@ -34,6 +34,7 @@ from lindung.audit.services import audit_record
 from lindung.core.lists import acting_user as _actor
 from lindung.core.lists import page_of as _page
 from lindung.core.lists import query_without_page as _query_without_page
+from lindung.core.widgets import DateInput
 from lindung.membership import registration
 from lindung.membership.models import Membership, RegistrationImport, RegistrationOutcome
 from lindung.membership.registration import CONTENT_TYPES, MAX_BYTES, ConflictError
@@ -88,7 +89,7 @@ class CorrectionForm(forms.Form):
     )
     birth_date = forms.DateField(
         label=gettext_lazy("Tanggal lahir"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     sex = forms.ChoiceField(
         label=gettext_lazy("Jenis kelamin"),

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.widgets import DateInput
 from lindung.people.models import Person, Sex
 from lindung.people.selectors import districts_for, villages_for
 from lindung.regions.models import Region
@@ -32,9 +33,7 @@ class PersonForm(forms.Form):
     )
     name = forms.CharField(label=_("Nama"), max_length=150, help_text=_("Seperti tertulis di KTP."))
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
-    birth_date = forms.DateField(
-        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    birth_date = forms.DateField(label=_("Tanggal lahir"), widget=DateInput())
     sex = forms.ChoiceField(label=_("Jenis kelamin"), choices=Sex.choices, widget=forms.RadioSelect)
     village = VillageField(
         label=_("Desa/kelurahan domisili"),

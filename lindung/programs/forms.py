@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.widgets import DateInput
 from lindung.engine.budget import BASIS_POINTS, PlanError, format_number, parse_rupiah
 from lindung.programs.models import (
     BUDGET_FUNDING_SOURCES,
@@ -32,10 +33,6 @@ from lindung.regions import codes
 from lindung.regions.models import Region
 
 PRIORITY_SLOTS = 4
-
-
-def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RupiahField(forms.CharField):
@@ -232,13 +229,13 @@ class RateForm(ServiceForm):
         help_text=_("Mis. JHT 2. Isi salah satu: rupiah atau persen."),
     )
     valid_from = forms.DateField(
-        label=_("Berlaku mulai"), help_text=_("Tanggal 1."), widget=_date()
+        label=_("Berlaku mulai"), help_text=_("Tanggal 1."), widget=DateInput()
     )
     valid_to = forms.DateField(
         label=_("Berlaku sampai"),
         required=False,
         help_text=_("Hari terakhir bulan; kosong = seterusnya."),
-        widget=_date(),
+        widget=DateInput(),
     )
     legal_reference = forms.CharField(label=_("Dasar hukum"), max_length=255, required=False)
 
@@ -249,8 +246,8 @@ class AdjustmentForm(ServiceForm):
     applies_jkm = forms.BooleanField(label=_("Potong JKM"), required=False)
     applies_jht = forms.BooleanField(label=_("Potong JHT"), required=False)
     discount_basis_points = PercentField(label=_("Potongan (persen)"), help_text=_("Mis. 50."))
-    valid_from = forms.DateField(label=_("Berlaku mulai"), widget=_date())
-    valid_to = forms.DateField(label=_("Berlaku sampai"), required=False, widget=_date())
+    valid_from = forms.DateField(label=_("Berlaku mulai"), widget=DateInput())
+    valid_to = forms.DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
     sector = forms.ChoiceField(
         label=_("Sektor"), choices=_blank(Sector.choices, str(_("Semua sektor"))), required=False
     )
@@ -282,9 +279,9 @@ class BudgetLineForm(ServiceForm):
     )
     status = forms.ChoiceField(label=_("Status"), choices=BudgetStatus.choices)
     dpa_number = forms.CharField(label=_("Nomor DPA"), max_length=100, required=False)
-    dpa_date = forms.DateField(label=_("Tanggal DPA"), required=False, widget=_date())
-    starts_on = forms.DateField(label=_("Dipakai mulai"), required=False, widget=_date())
-    ends_on = forms.DateField(label=_("Dipakai sampai"), required=False, widget=_date())
+    dpa_date = forms.DateField(label=_("Tanggal DPA"), required=False, widget=DateInput())
+    starts_on = forms.DateField(label=_("Dipakai mulai"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Dipakai sampai"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Catatan"), required=False, widget=forms.Textarea({"rows": 3}))
 
     def service_arguments(self) -> dict[str, Any]:
@@ -295,8 +292,8 @@ class BudgetLineForm(ServiceForm):
 
 class PeriodForm(ServiceForm):
     name = forms.CharField(label=_("Nama periode"), max_length=100)
-    opens_on = forms.DateField(label=_("Dibuka"), widget=_date())
-    closes_on = forms.DateField(label=_("Ditutup"), widget=_date())
+    opens_on = forms.DateField(label=_("Dibuka"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Ditutup"), widget=DateInput())
     proposal_limit = forms.IntegerField(
         label=_("Batas usulan per kuota"),
         required=False,

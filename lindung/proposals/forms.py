@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.widgets import DateInput
 from lindung.programs.models import Occupation, ProposalPeriod
 from lindung.proposals.models import Proposal, ProposalStatus
 
@@ -63,7 +64,7 @@ class ProposalForm(forms.Form):
     tempat_lahir = forms.CharField(label=_("Tempat lahir"), max_length=100, required=False)
     tanggal_lahir = forms.DateField(
         label=_("Tanggal lahir"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={
             "required": _("Isi tanggal lahir sesuai KTP."),
             "invalid": _("Tanggal lahir tidak terbaca; pilih tanggal dari kalender."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lindung.accounts import scoping
+from lindung.core.widgets import DateInput
 from lindung.references.cleaning import LABELS
 from lindung.references.models import ReferenceKind
 from lindung.regions.models import Region
@@ -25,7 +26,7 @@ class ExtractDetailsForm(forms.Form):
     )
     extracted_on = forms.DateField(
         label=gettext_lazy("Tanggal data"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=gettext_lazy("Tanggal data ini ditarik dari sumbernya."),
     )
     area = forms.CharField(
