@@ -80,3 +80,14 @@ def test_the_change_history_never_shows_a_full_nik(world: World) -> None:
     html = client_for(world.users["manager"]).get(url).content.decode()
     assert "1705********0003 → 1705********0009" in html
     assert NIK_A not in html and new_nik not in html
+
+
+def test_messages_in_lists_have_every_nik_and_kk_number_masked() -> None:
+    from lindung.people.templatetags.people_tags import mask_niks
+
+    text = "NIK 1705010808770007 tercatat atas nama A; KK 1705012345678901, KPJ 23011234567."
+    assert mask_niks(text) == (
+        "NIK 1705********0007 tercatat atas nama A; KK 1705********8901, KPJ 23011234567."
+    )
+    # A longer number is not a NIK and is left alone.
+    assert mask_niks("ID 12345678901234567") == "ID 12345678901234567"
