@@ -13,6 +13,7 @@ urlpatterns = [
     path("verifikasi/", include("lindung.verification.urls")),
     path("peserta/", include("lindung.membership.urls")),
     path("iuran/", include("lindung.contributions.urls")),
+    path("klaim/", include("lindung.claims.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -57,6 +57,10 @@ VIEW_BILLS = "view_bills"
 MANAGE_BILLS = "manage_bills"
 RECONCILE_INVOICES = "reconcile_invoices"
 RECORD_PAYMENTS = "record_payments"
+VIEW_CLAIMS = "view_claims"
+REPORT_CLAIMS = "report_claims"
+MANAGE_CLAIMS = "manage_claims"
+VIEW_DASHBOARD = "view_dashboard"
 
 WRITE_CAPABILITIES = frozenset(
     {
@@ -76,6 +80,8 @@ WRITE_CAPABILITIES = frozenset(
         MANAGE_BILLS,
         RECONCILE_INVOICES,
         RECORD_PAYMENTS,
+        REPORT_CLAIMS,
+        MANAGE_CLAIMS,
     }
 )
 READ_ONLY_ROLES = frozenset({Role.AUDITOR, Role.LEADERSHIP})
@@ -128,6 +134,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[Role]] = {
     MANAGE_BILLS: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE}),
     RECONCILE_INVOICES: frozenset({Role.ADMIN, Role.MANAGER, Role.FINANCE, Role.BPJS}),
     RECORD_PAYMENTS: frozenset({Role.ADMIN, Role.FINANCE}),
+    # Claims: a village or kecamatan reports an accident or a death of its members; the Dinas
+    # and the BPJS liaison gather the documents and follow the case with BPJS; finance,
+    # auditors and leaders read the register (what the money bought).
+    VIEW_CLAIMS: _ALL_ROLES,
+    REPORT_CLAIMS: frozenset(
+        {Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS, Role.KECAMATAN, Role.DESA}
+    ),
+    MANAGE_CLAIMS: frozenset({Role.ADMIN, Role.MANAGER, Role.VERIFIER, Role.BPJS}),
+    # Everyone sees the dashboard of their own area (scoped like everything else); the money
+    # figures on it follow VIEW_BILLS.
+    VIEW_DASHBOARD: _ALL_ROLES,
 }
 
 

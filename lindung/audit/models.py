@@ -31,6 +31,12 @@ class AuditEvent(AppendOnlyModel):
         PAYMENT_VOID = "payment_void", _("Membatalkan pembayaran")
         BUDGET_WARNING = "budget_warning", _("Peringatan anggaran hampir habis")
         BUDGET_WARNING_ACK = "budget_warning_ack", _("Menanggapi peringatan anggaran")
+        # Claims: every step of a JKK or JKM case.
+        CLAIM_OPEN = "claim_open", _("Membuka kasus klaim")
+        CLAIM_HEIR = "claim_heir", _("Mengubah ahli waris klaim")
+        CLAIM_DOCUMENT = "claim_document", _("Mencatat dokumen klaim")
+        CLAIM_STATUS = "claim_status", _("Mengubah status klaim")
+        CLAIM_AMOUNT = "claim_amount", _("Mencatat manfaat klaim yang dibayar")
 
     at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

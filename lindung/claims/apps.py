@@ -10,4 +10,7 @@ class ClaimsConfig(AppConfig):
     def ready(self) -> None:
         from lindung.accounts import scoping
 
+        # A case belongs to its member's village, like the member.
         scoping.register(self.get_model("Claim"), "membership__village")
+        for model in ("ClaimHeir", "ClaimDocument", "ClaimComponent", "ClaimEvent"):
+            scoping.register(self.get_model(model), "claim__membership__village")

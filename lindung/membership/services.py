@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts import scoping
 from lindung.accounts.models import User
 from lindung.accounts.permissions import END_MEMBERSHIPS, has_capability
+from lindung.claims.models import ClaimSource
 from lindung.claims.services import claim_open_jkm
 from lindung.programs.models import Programme
 from lindung.proposals.models import Proposal
@@ -152,10 +153,12 @@ def membership_end(
     evidence: str = "",
     note: str = "",
     event_date: date | None = None,
+    claim_source: str = ClaimSource.MANUAL,
 ) -> Membership:
     """End an active membership from `effective_on`. `event_date` is when the death (or
     move) happened if that differs from the end date (a death reported after the member
-    was determined); the JKM claim carries it. Raises PermissionDenied, ConflictError, or
+    was determined); the JKM claim carries it, and `claim_source` says where the death
+    became known (a Dukcapil extract: death_record). Raises PermissionDenied, ConflictError, or
     ValidationError keyed by field with what to fix."""
     _check_actor(actor, membership.village_id)
     current = Membership.objects.filter(pk=membership.pk)
@@ -208,7 +211,11 @@ def membership_end(
     membership.end_note = note.strip()
     if reason == EndReason.DEATH:
         claim_open_jkm(
-            actor=actor, membership=membership, event_date=event_date or effective_on, note=evidence
+            actor=actor,
+            membership=membership,
+            event_date=event_date or effective_on,
+            note=evidence,
+            source=claim_source,
         )
     return membership
 
@@ -567,6 +574,7 @@ def exit_candidate_accept(
             evidence=_evidence(snapshot, record),
             note=note,
             event_date=locked.effective_on,
+            claim_source=ClaimSource.DEATH_RECORD,
         )
         _decide(locked, actor, CandidateStatus.ACCEPTED, note)
     return ended

@@ -104,7 +104,7 @@ def test_ending_records_the_reason_date_event_and_a_new_version(
 def test_a_death_opens_the_jkm_claim_with_the_date_of_death(determined: Determined) -> None:
     member = _end(determined, 2, EndReason.DEATH, note="", evidence="Akta kematian 1/2025")
     claim = Claim.objects.get(membership=member)
-    assert (claim.benefit, claim.status) == (ClaimBenefit.JKM, "open")
+    assert (claim.benefit, claim.status, claim.source) == (ClaimBenefit.JKM, "reported", "manual")
     assert claim.event_date == timezone.localdate()
     assert claim.created_by == determined.users["manager"]
 
@@ -415,7 +415,9 @@ def test_accepting_a_death_ends_the_member_and_opens_the_claim(determined: Deter
     assert (
         fresh.end_evidence == f"Dukcapil {snapshot.extracted_on:%d-%m-%Y}, baris 2"
     )  # the row as a spreadsheet numbers it
-    assert Claim.objects.get(membership=fresh).event_date == died  # the real date of death
+    claim = Claim.objects.get(membership=fresh)
+    assert claim.event_date == died  # the real date of death
+    assert claim.source == "death_record"  # confirmed from Dukcapil's extract
     candidate.refresh_from_db()
     assert (candidate.status, candidate.decided_by) == (
         CandidateStatus.ACCEPTED,
