@@ -37,6 +37,8 @@ class AuditEvent(AppendOnlyModel):
         CLAIM_DOCUMENT = "claim_document", _("Mencatat dokumen klaim")
         CLAIM_STATUS = "claim_status", _("Mengubah status klaim")
         CLAIM_AMOUNT = "claim_amount", _("Mencatat manfaat klaim yang dibayar")
+        API_TOKEN_CREATE = "api_token_create", _("Membuat token API")
+        API_TOKEN_REVOKE = "api_token_revoke", _("Mencabut token API")
 
     at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
