@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
     "lindung.core",
     "lindung.regions",
     "lindung.accounts",
@@ -82,6 +84,8 @@ INSTALLED_APPS = [
     "lindung.membership",
     "lindung.contributions",
     "lindung.claims",
+    "lindung.reports",
+    "lindung.api",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +167,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 
+# The public status check (/cek/, lindung/reports/public.py): every answer takes at least
+# MIN_SECONDS (found and not found alike); LIMIT lookups per client per WINDOW, GLOBAL_LIMIT
+# for all clients together (0: none); the lookup log is kept LOG_DAYS. Behind a reverse proxy
+# set LINDUNG_TRUSTED_PROXY_COUNT=1 (else every visitor shares one client's budget); never
+# without one (else clients could choose their own address).
+LINDUNG_PUBLIC_CHECK_MIN_SECONDS = float(os.environ.get("LINDUNG_PUBLIC_CHECK_MIN_SECONDS", "0.3"))
+LINDUNG_PUBLIC_CHECK_LIMIT = int(os.environ.get("LINDUNG_PUBLIC_CHECK_LIMIT", "10"))
+LINDUNG_PUBLIC_CHECK_WINDOW_SECONDS = int(
+    os.environ.get("LINDUNG_PUBLIC_CHECK_WINDOW_SECONDS", "600")
+)
+LINDUNG_PUBLIC_CHECK_GLOBAL_LIMIT = int(os.environ.get("LINDUNG_PUBLIC_CHECK_GLOBAL_LIMIT", "300"))
+LINDUNG_PUBLIC_CHECK_LOG_DAYS = int(os.environ.get("LINDUNG_PUBLIC_CHECK_LOG_DAYS", "90"))
+LINDUNG_TRUSTED_PROXY_COUNT = int(os.environ.get("LINDUNG_TRUSTED_PROXY_COUNT", "0"))
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "lindung" / "locale"]
@@ -206,3 +224,38 @@ LOGGING = {
 
 # Lindung's own settings.
 LINDUNG_REGIONS_DATA = BASE_DIR / "lindung" / "regions" / "data"
+
+# REST API (lindung/api): token authentication only, JSON in and out, cursor pagination,
+# errors in Indonesian unless the client asks for English (Accept-Language).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lindung.api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "lindung.api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lindung.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lindung API",
+    "DESCRIPTION": (
+        "Program jaminan sosial ketenagakerjaan pekerja rentan oleh pemerintah daerah: "
+        "program, usulan, peserta, tagihan iuran dan klaim. Token API bertindak atas nama "
+        "penggunanya: peran dan wilayah kerjanya berlaku. NIK disamarkan kecuali diminta "
+        "dengan full_nik=true oleh peran yang boleh melihatnya (dicatat di log audit)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is public: it describes the API and holds no data.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "lindung.proposals.models.ProposalStatus",
+        "MemberStatusEnum": "lindung.membership.models.MemberStatus",
+        "BillStatusEnum": "lindung.contributions.models.BillStatus",
+        "ClaimStatusEnum": "lindung.claims.models.ClaimStatus",
+    },
+}

@@ -14,6 +14,8 @@ urlpatterns = [
     path("peserta/", include("lindung.membership.urls")),
     path("iuran/", include("lindung.contributions.urls")),
     path("klaim/", include("lindung.claims.urls")),
+    path("api/", include("lindung.api.urls")),
+    path("", include("lindung.reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -90,6 +90,9 @@ def test_lindung_demo_no_serve_json_prints_the_summary(tmp_path: Path) -> None:
         "billed_months",
         "billed_total",
         "paid_total",
+        "claims_total",
+        "claims_paid",
+        "dashboard",
     } <= summary.keys()
     assert summary["people"] == 300
 
@@ -169,6 +172,19 @@ def test_the_demo_determines_ten_per_village_registers_and_replaces(
     left = (101_808_000 - 2 * cost) // cost
     warned = BudgetWarning.objects.filter(month="2025-12-01", months_left=left).exists()
     assert warned == (left < 2)
+    # Issue 8: the death cases are worked and two accidents reported; the dashboard's
+    # figures are the books' figures.
+    from lindung.claims.models import Claim, ClaimSource
+
+    deaths = Claim.objects.filter(source=ClaimSource.DEATH_RECORD).count()
+    assert summary["claims"]["jkm_from_deaths"] == deaths
+    assert summary["claims"]["jkk_opened"] == 2
+    assert summary["claims_total"] == Claim.objects.count() == deaths + 2
+    board = summary["dashboard"]
+    assert board["active"] == summary["active_members"]
+    assert (board["billed"], board["paid"]) == (summary["billed_total"], summary["paid_total"])
+    assert board["claims"] == summary["claims_total"]
+    assert board["claims_paid_amount"] == summary["claims_paid"] > 0
 
 
 def _assert_the_verification_step(summary: dict[str, Any]) -> None:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import user_create
+from lindung.claims.demo import build_claims_demo
 from lindung.contributions.demo import build_contributions_demo
 from lindung.engine.linkage.files import write_csv_atomically
 from lindung.engine.linkage.link import link
@@ -25,6 +26,7 @@ from lindung.programs.demo import build_programmes
 from lindung.programs.models import ProposalPeriod
 from lindung.regions.models import Region
 from lindung.regions.services import regions_load
+from lindung.reports.selectors import dashboard_summary
 from lindung.synth import generate_population, make_village_list
 from lindung.synth.writers import write_table
 from lindung.verification.demo import build_verification_demo
@@ -98,7 +100,11 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
     t = step("membership", t)
     period = ProposalPeriod.objects.get(pk=verification["verification"]["period_id"])
     contributions = build_contributions_demo(programme=period.programme)
-    step("contributions", t)
+    t = step("contributions", t)
+    claims = build_claims_demo(programme=period.programme)
+    t = step("claims", t)
+    dashboard = dashboard_summary(period.programme)
+    step("dashboard", t)
 
     regency = Region.objects.get(code=REGENCY)
     villages = Region.objects.within(REGENCY).filter(level=Region.Level.VILLAGE)
@@ -117,6 +123,8 @@ def build_demo(*, people: int = 30_000, seed: int = 1) -> dict[str, Any]:
         **verification,
         **membership,
         **contributions,
+        **claims,
+        "dashboard": dashboard,
         "seconds": round(time.perf_counter() - started, 2),
         "timings": timings,
     }

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from lindung.core import demo
-from lindung.engine.budget import format_number
+from lindung.engine.budget import format_number, format_rupiah
 
 
 class Command(BaseCommand):
@@ -87,6 +87,29 @@ class Command(BaseCommand):
                 "s": link["seconds"],
                 "folder": Path(link["files"]["result"]).parent,
             }
+        )
+        board = summary["dashboard"]
+        w(
+            _(
+                "Peserta aktif %(active)s dari target %(target)s; iuran ditagih %(billed)s, "
+                "dibayar %(paid)s; %(claims)s klaim, dibayar BPJS %(claims_paid)s."
+            )
+            % {
+                "active": format_number(board["active"]),
+                # A programme without a quota has no target: print a dash, not a crash.
+                "target": "—" if board["target"] is None else format_number(board["target"]),
+                "billed": format_rupiah(board["billed"]),
+                "paid": format_rupiah(board["paid"]),
+                "claims": format_number(board["claims"]),
+                "claims_paid": format_rupiah(board["claims_paid_amount"]),
+            }
+        )
+        w(
+            _(
+                "Dasbor: http://%(addr)s/dasbor/ · cek status publik tanpa login: "
+                "http://%(addr)s/cek/ · API: http://%(addr)s/api/schema/"
+            )
+            % {"addr": addr}
         )
         w("")
         w(
