@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 
@@ -24,3 +25,12 @@ def _indonesian() -> Any:
     # that chose English must not leak its language into the next test's messages.
     with translation.override("id"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    # The dashboard caches counts keyed by ids; SQLite reuses ids after a test's rollback,
+    # so a count cached by one test would answer the next (seen under xdist).
+    cache.clear()
+    yield
+    cache.clear()

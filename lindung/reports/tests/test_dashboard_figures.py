@@ -3,11 +3,9 @@ role's area; money only for roles that see bills; the tally follows changes at o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 
 from lindung.accounts.tests.helpers import World
 from lindung.contributions import forecast
@@ -23,13 +21,6 @@ from lindung.reports.tests.dashboard_helpers import BILLED, JKM_PAID, ON, Dash, 
 
 SUKARAJA, SELUMA_DISTRICT = "17.05.01", "17.05.02"
 NIUR, LUBUK_SAHUNG, PASAR_TAIS = "17.05.01.2002", "17.05.01.2003", "17.05.02.1010"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

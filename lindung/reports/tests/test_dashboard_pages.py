@@ -4,10 +4,8 @@ only for roles that see bills, drill-down, wrong choices, and the empty states."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from lindung.accounts.tests.helpers import World, build_world, client_for
@@ -17,13 +15,6 @@ from lindung.programs.models import Programme, ProposalPeriod
 from lindung.reports.tests.dashboard_helpers import Dash, build_dash
 
 URL = reverse("reports:dashboard")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
