@@ -9,18 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lindung.accounts import scoping
 from lindung.claims import benefits
 from lindung.claims.models import ClaimBenefit, ClaimComponentKind, ClaimStatus, HeirRelation
 from lindung.claims.selectors import DocumentLine
 from lindung.core.widgets import DateInput
-from lindung.people.selectors import districts_for, villages_for
+from lindung.people.area_filter import area_field, clean_area
 from lindung.programs.forms import RupiahField
 from lindung.programs.selectors import programmes_for
-from lindung.regions import codes
-
-# Above this many villages a drop-down gets unusable; the user types the code instead.
-MAX_AREA_CHOICES = 1000
 
 
 def _date_field(label: Any, required: Any, help_text: Any = "") -> forms.DateField:
@@ -57,6 +52,7 @@ class ClaimFilterForm(forms.Form):
         choices=[("", gettext_lazy("Semua status")), *ClaimStatus.choices],
         required=False,
     )
+    # Replaced per user in __init__ (area_filter); declared here for its place in the form.
     wilayah = forms.ChoiceField(label=gettext_lazy("Kecamatan/desa"), required=False)
     since = forms.DateField(
         label=gettext_lazy("Kejadian dari"),
@@ -89,28 +85,10 @@ class ClaimFilterForm(forms.Form):
         program.choices = [("", _("Semua program"))] + [
             (p.pk, p.name) for p in programmes_for(user)
         ]
-        villages = villages_for(user)
-        if villages.count() <= MAX_AREA_CHOICES:
-            areas = [(d.code, f"Kec. {d.name}") for d in districts_for(user)]
-            areas += [(v.code, f"\u2003{v.name}") for v in villages]
-            area = self.fields["wilayah"]
-            assert isinstance(area, forms.ChoiceField)
-            area.choices = [("", _("Semua wilayah kerja Anda")), *sorted(areas)]
-        else:
-            self.fields["wilayah"] = forms.CharField(
-                label=_("Kode kecamatan/desa"),
-                required=False,
-                max_length=13,
-                widget=forms.TextInput(attrs={"placeholder": "17.05.01"}),
-            )
+        self.fields["wilayah"] = area_field(user)
 
     def clean_wilayah(self) -> str:
-        code = str(self.cleaned_data.get("wilayah") or "").strip()
-        if code and not (codes.is_code(code) and scoping.can_see_area(self.user, code)):
-            raise ValidationError(
-                _("Wilayah %(code)s tidak ada di wilayah kerja Anda.") % {"code": code}
-            )
-        return code
+        return clean_area(self.user, self.cleaned_data.get("wilayah"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

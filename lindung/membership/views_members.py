@@ -47,14 +47,9 @@ from lindung.core.lists import acting_user, page_of, query_without_page
 from lindung.core.widgets import DateInput
 from lindung.membership import selectors, services
 from lindung.membership.models import EndReason, Membership, MemberStatus, WaitingEntry
+from lindung.people.area_filter import area_field, clean_area
 from lindung.people.nik import mask_nik
-from lindung.people.selectors import districts_for, villages_for
 from lindung.programs.selectors import programmes_for
-from lindung.regions import codes
-
-# Above this many villages a drop-down gets unusable; the user types the code instead.
-MAX_AREA_CHOICES = 1000
-
 
 # -- forms -----------------------------------------------------------------------------------
 
@@ -66,6 +61,7 @@ class MemberFilterForm(forms.Form):
         choices=[("", gettext_lazy("Semua status")), *MemberStatus.choices],
         required=False,
     )
+    # Replaced per user in __init__ (area_filter); declared here for its place in the form.
     wilayah = forms.ChoiceField(label=gettext_lazy("Kecamatan/desa"), required=False)
     q = forms.CharField(
         label=gettext_lazy("Cari"),
@@ -83,28 +79,10 @@ class MemberFilterForm(forms.Form):
         program.choices = [("", _("Semua program"))] + [(p.pk, p.name) for p in programmes]
         if waiting:  # the waiting list has no member status and no search
             del self.fields["status"], self.fields["q"]
-        villages = villages_for(user)
-        if villages.count() <= MAX_AREA_CHOICES:
-            areas = [(d.code, f"Kec. {d.name}") for d in districts_for(user)]
-            areas += [(v.code, f"\u2003{v.name}") for v in villages]
-            area = self.fields["wilayah"]
-            assert isinstance(area, forms.ChoiceField)
-            area.choices = [("", _("Semua wilayah kerja Anda")), *sorted(areas)]
-        else:
-            self.fields["wilayah"] = forms.CharField(
-                label=_("Kode kecamatan/desa"),
-                required=False,
-                max_length=13,
-                widget=forms.TextInput(attrs={"placeholder": "17.05.01"}),
-            )
+        self.fields["wilayah"] = area_field(user)
 
     def clean_wilayah(self) -> str:
-        code = str(self.cleaned_data.get("wilayah") or "").strip()
-        if code and not (codes.is_code(code) and scoping.can_see_area(self.user, code)):
-            raise ValidationError(
-                _("Wilayah %(code)s tidak ada di wilayah kerja Anda.") % {"code": code}
-            )
-        return code
+        return clean_area(self.user, self.cleaned_data.get("wilayah"))
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
