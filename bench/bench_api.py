@@ -16,7 +16,6 @@ Target (issue 8): every request under 300 ms.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import secrets
@@ -24,26 +23,17 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pg_scratch
 
-ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "lindung_bench_api"
 MONTH = date(2026, 9, 1)
 TARGET_SECONDS = 0.3
 
 
 def _billing_bench() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "bench_billing_pg", ROOT / "bench" / "bench_billing_pg.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    vars(module)["DATABASE"] = DATABASE
-    return module
+    return pg_scratch.billing_bench(DATABASE)
 
 
 def main() -> None:

@@ -17,31 +17,21 @@ Prints one JSON line.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pg_scratch
 
-ROOT = Path(__file__).resolve().parent.parent
 DATABASE = "lindung_bench_payments"
 MONTHS = (date(2026, 9, 1), date(2026, 10, 1))
 
 
 def _billing_bench() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "bench_billing_pg", ROOT / "bench" / "bench_billing_pg.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    vars(module)["DATABASE"] = DATABASE  # its scratch database, not the billing bench's
-    return module
+    return pg_scratch.billing_bench(DATABASE)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ process. The child prints one JSON line as its last output.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -67,3 +68,15 @@ def measure_in_scratch(
         raise SystemExit(f"the measured process failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
     return result
+
+
+def billing_bench(database: str) -> Any:
+    """bench_billing_pg.py as a module whose set-up (Kabupaten Bandung, its members, the
+    billed month) writes into `database`, another benchmark's scratch database."""
+    path = Path(__file__).resolve().parent / "bench_billing_pg.py"
+    spec = importlib.util.spec_from_file_location("bench_billing_pg", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    vars(module)["DATABASE"] = database
+    return module
