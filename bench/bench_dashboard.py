@@ -17,7 +17,10 @@ to another page first, so imports and template loading are not counted):
   median and worst of `--warm` more (`warm`: the tally comes from the cache while the
   memberships are unchanged);
 - the drill-down to one kecamatan (`?wilayah=`), warm;
-- the coverage-by-area XLSX and PDF and the Paritrana profile page, as the manager.
+- the coverage-by-area XLSX and PDF and the Paritrana profile page, as the manager;
+- one member ended through the service (the count triggers included), then the manager's
+  dashboard again (`after_change`: its cached tally is stale, the kept counts are read), and
+  the kept counts' check and rebuild (`lindung member_counts --check / --rebuild`).
 Prints one JSON line. Target: under 300 ms per page.
 """
 
@@ -207,6 +210,43 @@ def _setup(members: int) -> Any:
 # -- measuring ---------------------------------------------------------------------------------
 
 
+def _after_a_change(programme: Any, manager: Any, client: Any, warm: int) -> dict[str, Any]:
+    """One member ends through the service (its cost includes the count triggers); then the
+    manager's dashboard, whose cached tally that change made stale; then the kept counts'
+    check and rebuild (`lindung member_counts`)."""
+    from django.db import connection
+
+    from lindung.membership.models import EndReason, Membership
+    from lindung.membership.services import membership_end
+    from lindung.reports import counts
+
+    leaving = Membership.objects.filter(programme=programme, status="registered").first()
+    assert leaving is not None
+    started = time.perf_counter()
+    membership_end(
+        actor=manager,
+        membership=leaving,
+        expected_version=leaving.version,
+        reason=EndReason.MOVED,
+        effective_on=date(2026, 10, 1),
+    )
+    ended = time.perf_counter() - started
+    page = _page(client, f"/dasbor/?programme={programme.pk}", warm)
+    started = time.perf_counter()
+    drift = counts.drift(connection)
+    checked = time.perf_counter() - started
+    started = time.perf_counter()
+    counts.rebuild(connection)
+    rebuilt = time.perf_counter() - started
+    return {
+        "membership_end_seconds": round(ended, 3),
+        "dashboard_manager_after_change": page,
+        "counts_check_seconds": round(checked, 2),
+        "counts_drift": [drift.counts, drift.births],
+        "counts_rebuild_seconds": round(rebuilt, 2),
+    }
+
+
 def _users() -> dict[str, Any]:
     from lindung.accounts.models import Role
     from lindung.accounts.services import user_create
@@ -300,6 +340,7 @@ def _measure(members: int, warm: int) -> dict[str, Any]:
         ),
         "paritrana_page": _page(clients["manager"], f"/laporan/paritrana/?programme={pk}", 1),
     }
+    result |= _after_a_change(programme, users["manager"], clients["manager"], warm)
     summary = dashboard_summary(programme)
     result["summary"] = {
         k: summary[k]

@@ -192,6 +192,8 @@ class Membership(models.Model):
         indexes = [
             models.Index(fields=["programme", "status"], name="membership_programme_status"),
             models.Index(fields=["nik"], name="membership_nik"),
+            # The dashboard's age bands count the members born in a band's edge month.
+            models.Index(fields=["programme", "birth_date"], name="membership_programme_birth"),
         ]
         constraints = [
             # The rule the whole programme rests on: nobody is paid for twice.

@@ -50,3 +50,80 @@ class PublicLookup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.outcome or '-'}"
+
+
+class MemberCount(models.Model):
+    """Members per programme, village, status, sex and occupation (0: none recorded).
+
+    Kept by database triggers on `membership_membership` (`lindung.reports.counts`), in the
+    same statement as the change, so the dashboard reads a few thousand rows instead of
+    counting a million members. Not a foreign key on purpose: the triggers write here with
+    plain SQL, and nothing may stop a membership change for the sake of a report.
+    """
+
+    programme = models.ForeignKey(
+        "programs.Programme",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "regions.Region",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=12)
+    sex = models.CharField(max_length=1)
+    occupation = models.IntegerField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "village", "status", "sex", "occupation"],
+                name="member_count_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.status} {self.sex} {self.occupation}: {self.n}"
+
+
+class MemberBirthCount(models.Model):
+    """Members per programme, kecamatan, status and birth month (its first day).
+
+    Per kecamatan, not village: a regency's age profile then reads tens of thousands of rows,
+    not hundreds of thousands. A village's own few thousand members are counted directly.
+    Kept by the same triggers as `MemberCount`.
+    """
+
+    programme = models.ForeignKey(
+        "programs.Programme",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    district = models.ForeignKey(
+        "regions.Region",
+        models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    status = models.CharField(max_length=12)
+    born = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "district", "status", "born"], name="member_birth_count_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.status} {self.born:%Y-%m}: {self.n}"

@@ -4,14 +4,14 @@ Every queryset goes through `scoping.visible` (the `Scope` a function is handed)
 kecamatan user's dashboard counts the villages of that kecamatan only and a village's its
 own; `dashboard_summary` alone reads a programme whole, for the demo's `--json` summary.
 
-Set-based throughout: members are counted in two GROUP BY queries (per village and status;
-active members per kecamatan, sex, age band and occupation), whatever their number. At a
-million members those two scans take about a second on two cores, so their result (the
-`Tally`) is kept in Django's cache under a stamp that changes with any change to
-memberships: the highest membership id and the highest membership event id (every
-determination, registration, correction and exit writes an event in the same
-transaction). A page then reads the stamp (two index look-ups) and the cached tally, and
-only the first page after a change pays for the count.
+Set-based throughout. Members are not counted one by one at all: the database keeps their
+counts per village, status, sex and occupation and per kecamatan and birth month, in the same
+statement as each change (`lindung.reports.counts`), and `kept_tally` sums those few thousand
+rows. A village's user gets its own members counted directly (`count_members`, the reference
+the kept counts are tested against). The result (the `Tally`) is also kept in Django's cache
+under a stamp that changes with any change to memberships: the highest membership id and the
+highest membership event id (every determination, registration, correction and exit writes
+an event in the same transaction), so a page usually reads only the stamp (index look-ups).
 
 Targets: the programme's quota rule, the only per-area target the data holds: a village
 quota gives quota x villages of the area, a district quota quota x kecamatan. The places
@@ -68,6 +68,7 @@ from lindung.proposals.models import Action, Proposal, ProposalEvent, ProposalSt
 from lindung.regions import codes
 from lindung.regions.models import Region
 from lindung.reports.charts import percent_text
+from lindung.reports.models import MemberBirthCount, MemberCount
 
 M = TypeVar("M", bound=models.Model)
 
@@ -194,6 +195,13 @@ class Tally:
     by_kecamatan: dict[str, Profiled]
 
 
+K = TypeVar("K")
+
+
+def _bump(counted: dict[K, int], key: K, n: int) -> None:
+    counted[key] = counted.get(key, 0) + n
+
+
 def count_members(members: models.QuerySet[Membership], on: date) -> Tally:
     """The two GROUP BY queries of the dashboard over `members` (already scoped)."""
     by_village: dict[str, dict[str, int]] = defaultdict(dict)
@@ -216,9 +224,9 @@ def count_members(members: models.QuerySet[Membership], on: date) -> Tally:
     by_kecamatan: dict[str, Profiled] = {}
     for kecamatan, sex, band, occupation, n in profile_rows:
         found = by_kecamatan.setdefault(kecamatan, Profiled({}, {}, {}))
-        found.sex[sex] = found.sex.get(sex, 0) + n
-        found.age[band] = found.age.get(band, 0) + n
-        found.jobs[occupation] = found.jobs.get(occupation, 0) + n
+        _bump(found.sex, sex, n)
+        _bump(found.age, band, n)
+        _bump(found.jobs, occupation, n)
     return Tally(on, timezone.now(), dict(by_village), by_kecamatan)
 
 
@@ -267,20 +275,98 @@ def _scope_key(user: object) -> str | None:
         return None
 
 
+def _month_after(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def kept_tally(see: Scope, programme: Programme, on: date) -> Tally:
+    """The same figures as `count_members`, from the counts the database keeps
+    (`lindung.reports.counts`): a few thousand kept rows instead of every member.
+
+    Ages are kept per birth month. Only the members born in the month of a band's edge (the
+    day 25, 35, 45 or 55 years before `on`) need their day to fall in a band; those four
+    months are counted from the members themselves, through the birth-date index.
+    """
+    kept = see(MemberCount.objects.filter(programme=programme)).order_by()
+    by_village: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        kept.values("village_id", "status")
+        .annotate(t=Sum("n"))
+        .filter(t__gt=0)
+        .values_list("village_id", "status", "t")
+    )
+    for village, status, n in rows:
+        by_village[village][status] = n
+    by_kecamatan: dict[str, Profiled] = {}
+
+    def of(kecamatan: str) -> Profiled:
+        return by_kecamatan.setdefault(kecamatan, Profiled({}, {}, {}))
+
+    profile_rows = (
+        kept.filter(status__in=ACTIVE_STATUSES)
+        .annotate(kecamatan=Substr("village_id", 1, KECAMATAN_LENGTH))
+        .values("kecamatan", "sex", "occupation")
+        .annotate(t=Sum("n"))
+        .filter(t__gt=0)
+        .values_list("kecamatan", "sex", "occupation", "t")
+    )
+    for kecamatan, sex, occupation, n in profile_rows:
+        _bump(of(kecamatan).sex, sex, n)
+        _bump(of(kecamatan).jobs, occupation or None, n)
+    bands = [(key, years_before(on, upto).replace(day=1)) for key, _l, upto in AGE_BANDS if upto]
+    edges = [edge for _key, edge in bands]
+    months = (
+        see(MemberBirthCount.objects.filter(programme=programme, status__in=ACTIVE_STATUSES))
+        .exclude(born__in=edges)
+        .order_by()
+        .annotate(
+            band=Case(
+                *[When(born__gt=edge, then=Value(key)) for key, edge in bands],
+                default=Value(AGE_BANDS[-1][0]),
+                output_field=models.CharField(),
+            )
+        )
+        .values("district_id", "band")
+        .annotate(t=Sum("n"))
+        .filter(t__gt=0)
+        .values_list("district_id", "band", "t")
+    )
+    in_edge_month = models.Q()
+    for edge in edges:
+        in_edge_month |= models.Q(birth_date__gte=edge, birth_date__lt=_month_after(edge))
+    edge_rows = (
+        see(Membership.objects.filter(programme=programme, status__in=ACTIVE_STATUSES))
+        .filter(in_edge_month)
+        .order_by()
+        .annotate(kecamatan=Substr("village_id", 1, KECAMATAN_LENGTH), band=age_band(on))
+        .values("kecamatan", "band")
+        .annotate(n=Count("pk"))
+        .values_list("kecamatan", "band", "n")
+    )
+    for kecamatan, band, n in [*months, *edge_rows]:
+        _bump(of(kecamatan).age, band, n)
+    return Tally(on, timezone.now(), dict(by_village), by_kecamatan)
+
+
 def member_tally(user: object, programme: Programme, on: date, stamp: Stamp | None = None) -> Tally:
-    """The user's tally of `programme` on `on`, from the cache while the data is unchanged."""
+    """The user's tally of `programme` on `on`, from the cache while the data is unchanged.
+
+    From the kept counts, except for a village's user: its own few thousand members are
+    counted directly (the birth months are kept per kecamatan)."""
     scope = _scope_key(user)
     if scope is None:
         return Tally(on, timezone.now(), {}, {})
     current = stamp or data_stamp()
     parts = (programme.pk, programme.created_at.timestamp(), scope, on, current.members)
-    return _cached(
-        "tally",
-        parts,
-        lambda: count_members(
-            scoping.visible(user, Membership.objects.filter(programme=programme)), on
-        ),
-    )
+    if scope != "*" and codes.level_of(scope) == codes.VILLAGE:
+        return _cached(
+            "tally",
+            parts,
+            lambda: count_members(
+                scoping.visible(user, Membership.objects.filter(programme=programme)), on
+            ),
+        )
+    return _cached("tally", parts, lambda: kept_tally(scope_of(user), programme, on))
 
 
 def cached_pipeline(user: object, programme: Programme, stamp: Stamp) -> Pipeline:
@@ -797,7 +883,7 @@ def _whole_profile(
 def dashboard_summary(programme: Programme) -> dict[str, Any]:
     """The programme's headline figures, unscoped and uncached, for `lindung demo --json`."""
     day = timezone.localdate()
-    tally = count_members(Membership.objects.filter(programme=programme), day)
+    tally = kept_tally(everything, programme, day)
     whole = coverage(everything, programme, tally, programme.owner_id)
     claims = claim_figures(everything, programme)
     members = profile(tally, programme.owner_id)
