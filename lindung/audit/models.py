@@ -7,6 +7,29 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.core.append_only import AppendOnlyModel
 
+# What each `object_type` is, as the audit log's reader calls it (types not listed here
+# are shown as stored).
+OBJECT_TYPES = {
+    "api_token": _("Token API"),
+    "bill": _("Tagihan iuran"),
+    "budget_position": _("Posisi anggaran"),
+    "budget_warning": _("Peringatan anggaran"),
+    "claim": _("Klaim"),
+    "coverage_report": _("Cakupan peserta per wilayah"),
+    "decree": _("Keputusan (SK)"),
+    "invoice": _("Tagihan BPJS"),
+    "invoice_difference": _("selisih tagihan"),
+    "membership": _("Peserta"),
+    "paritrana_profile": _("Profil Paritrana Award"),
+    "payment": _("Pembayaran (SP2D)"),
+    "person": _("Orang"),
+    "proposal": _("Usulan"),
+    "proposal_batch": _("Kiriman usulan"),
+    "reference_rejected": _("Baris ditolak"),
+    "registration_export": _("berkas pendaftaran BPJS"),
+    "user": _("Pengguna"),
+}
+
 
 class AuditEvent(AppendOnlyModel):
     """An append-only record of who saw or took personal data (UU PDP 27/2022).
@@ -65,3 +88,7 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"
+
+    @property
+    def object_label(self) -> str:
+        return str(OBJECT_TYPES.get(self.object_type, self.object_type))

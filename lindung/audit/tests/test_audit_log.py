@@ -84,6 +84,15 @@ def test_the_auditor_reads_the_log_newest_first(auditor: User) -> None:
     assert html.index("ev-baru") < html.index("ev-lama")
 
 
+def test_the_log_names_what_was_touched_in_indonesian(auditor: User) -> None:
+    _event(actor=auditor, object_type="payment", object_id="7")
+    _event(actor=auditor, object_type="something_new", object_id="8")
+    html = client_for(auditor).get(reverse("audit:list")).content.decode()
+    assert "<td>Pembayaran (SP2D) 7</td>" in html
+    assert "payment 7" not in html
+    assert "<td>Something_new 8</td>" in html  # a type without a name: as stored
+
+
 def test_the_log_filters_by_action_user_and_date(auditor: User) -> None:
     other = make_user(Role.MANAGER, REGENCY, username="pengelola")
     _event(actor=auditor, action=AuditEvent.Action.NIK_VIEW, object_id="lihat-1")
