@@ -7,9 +7,14 @@ conftest's per-test settings apply, and every page would redirect to HTTPS. `liv
 starts one server per test, after the settings.
 
 The server thread sees only committed rows, hence `transactional_db`, whose teardown empties
-the database. The audit log refuses that (a trigger on DELETE on SQLite, on TRUNCATE on
-PostgreSQL), so the guard is lifted around the test and put back after the flush, with the
-occupations a migration seeds, for the tests that run after these.
+the database. The audit log, approved bills and recorded payments refuse that (triggers on
+DELETE on SQLite, on TRUNCATE on PostgreSQL), so their guards are lifted around the test and
+put back after the flush, with the occupations a migration seeds, for the tests that run
+after these.
+
+Every browser context speaks Indonesian and keeps Jakarta time, like the users' own
+computers; Chromium's own widgets (date fields, file pickers, validation bubbles) follow the
+browser's UI language, see `CHROMIUM_ENV`.
 
 Artefacts: each step's screenshot goes to `<root>/browser/<database>/<test>/NN-step.png`,
 where <root> is $LINDUNG_ARTIFACTS or var/artifacts; a failing test also leaves there
@@ -29,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.db import connection, connections
 from django.test.testcases import LiveServerThread
@@ -40,6 +44,13 @@ from lindung.membership.tests.lifecycle_helpers import reseed_occupations
 
 CHROMIUM = os.environ.get("LINDUNG_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
+# On Linux Chromium takes its UI language from the environment (not from `--lang`, nor from
+# a context's locale, which only reaches pages' Intl and Accept-Language), and only finds
+# it with Debian's chromium-l10n installed: then date fields read dd/mm/tttt and a file
+# field "Pilih File".
+CHROMIUM_ENV = {"LANGUAGE": "id"}
+LOCALE = "id-ID"
+TIMEZONE = "Asia/Jakarta"  # WIB, Seluma's and the settings' default
 # Generous for a loaded 2-core machine, but bounded: a broken page fails in seconds, not at
 # the CI's time limit.
 ACTION_TIMEOUT_MS = 20_000
@@ -76,25 +87,42 @@ def chromium_path() -> str:
 # -- the server ----------------------------------------------------------------------------
 
 
-def _audit_guards(on: bool) -> None:
+# What refuses the flush: on PostgreSQL these TRUNCATE triggers, on SQLite the migrations'
+# triggers (DELETE among them), dropped and made again.
+TRUNCATE_GUARDS = {
+    "audit_auditevent": "audit_event_no_truncate",
+    "contributions_bill": "bill_approved_no_truncate",
+    "contributions_billline": "bill_line_no_truncate",
+    "contributions_payment": "payment_no_truncate",
+    "contributions_paymentallocation": "allocation_no_truncate",
+}
+SQLITE_GUARDS = (
+    "lindung.audit.migrations.0002_append_only_triggers",
+    "lindung.contributions.migrations.0002_money_guards",
+)
+
+
+def _flush_guards(on: bool) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             action = "ENABLE" if on else "DISABLE"
-            cursor.execute(f"ALTER TABLE audit_auditevent {action} TRIGGER audit_event_no_truncate")
+            for table, trigger in TRUNCATE_GUARDS.items():
+                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
             return
-        migration = import_module("lindung.audit.migrations.0002_append_only_triggers")
-        for sql in migration.SQLITE if on else migration.SQLITE_REVERSE:
-            cursor.execute(sql)
+        for name in SQLITE_GUARDS:
+            migration = import_module(name)
+            for sql in migration.SQLITE if on else migration.SQLITE_REVERSE:
+                cursor.execute(sql)
 
 
 @pytest.fixture
 def _flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Set up before `transactional_db` and torn down after its flush."""
     with django_db_blocker.unblock():
-        _audit_guards(False)
+        _flush_guards(False)
     yield
     with django_db_blocker.unblock():
-        _audit_guards(True)
+        _flush_guards(True)
         reseed_occupations()
 
 
@@ -179,8 +207,8 @@ class Site:
         """A page of a fresh context: a visitor who is not logged in."""
         context = self.chromium.new_context(
             base_url=self.base_url,
-            locale="id-ID",
-            timezone_id=django_settings.TIME_ZONE,
+            locale=LOCALE,
+            timezone_id=TIMEZONE,
             viewport={"width": 1280, "height": 900},
             accept_downloads=True,
         )
@@ -266,7 +294,10 @@ def site(
         for alias, conn in outer.items():
             connections[alias] = conn
         chromium = playwright.chromium.launch(
-            executable_path=chromium_path, args=CHROMIUM_ARGS, headless=headless
+            executable_path=chromium_path,
+            args=CHROMIUM_ARGS,
+            env={**os.environ, **CHROMIUM_ENV},
+            headless=headless,
         )
         site = Site(live_site, chromium, shots.folder)
         try:

@@ -16,15 +16,12 @@ role before it opened (its home page, its own work and its refusals are checked 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from importlib import import_module
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -65,12 +62,6 @@ ENGLISH = re.compile(
 DOWNLOAD = re.compile(r"unduh|ekspor|lampiran|format=|\b(pdf|xlsx|csv)\b|ditolak")
 
 
-MONEY_TRUNCATE_GUARDS = {
-    "contributions_bill": "bill_approved_no_truncate",
-    "contributions_billline": "bill_line_no_truncate",
-    "contributions_payment": "payment_no_truncate",
-    "contributions_paymentallocation": "allocation_no_truncate",
-}
 # Read in one round trip: what `_indonesian` checks.
 READ_PAGE = """() => {
   const heading = document.querySelector("main h1");
@@ -98,30 +89,6 @@ FETCH_ALL = """async urls => {
 
 
 # -- the world -----------------------------------------------------------------------------
-
-
-def _money_guards(on: bool) -> None:
-    """Approved bills and payments refuse DELETE (SQLite) and TRUNCATE (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            action = "ENABLE" if on else "DISABLE"
-            for table, trigger in MONEY_TRUNCATE_GUARDS.items():
-                cursor.execute(f"ALTER TABLE {table} {action} TRIGGER {trigger}")
-            return
-        migration = import_module("lindung.contributions.migrations.0002_money_guards")
-        for sql in migration.SQLITE if on else migration.SQLITE_REVERSE:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def _money_flush_allowed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """Like the conftest's `_flush_allowed`, for the money tables: set up before
-    `transactional_db` (the test asks for it first) and torn down after its flush."""
-    with django_db_blocker.unblock():
-        _money_guards(False)
-    yield
-    with django_db_blocker.unblock():
-        _money_guards(True)
 
 
 @pytest.fixture
@@ -459,7 +426,6 @@ ROLES = [
 ]
 
 
-@pytest.mark.usefixtures("_money_flush_allowed")  # first: its teardown follows the flush
 def test_each_role_finds_its_work_in_indonesian(
     site: Site, covered: Billable, shots: Shots
 ) -> None:

@@ -1,0 +1,133 @@
+"""An audit event's `detail` as its Indonesian reader reads it.
+
+The keys are what the code writes (English, stable, for machines); the log page shows each
+through these labels. A key not listed here is shown as stored, so a new one is readable,
+if not translated, from the day it is first written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+DETAIL_LABELS = {
+    "added": _("ahli waris ditambahkan"),
+    "adjustment_lines": _("baris penyesuaian"),
+    "allocations": _("dibagi ke tagihan"),
+    "amount": _("nilai"),
+    "area": _("wilayah"),
+    "before": _("sebelumnya"),
+    "benefit": _("manfaat"),
+    "bill": _("tagihan iuran"),
+    "bill_total": _("total tagihan kita"),
+    "bpjs_reference": _("nomor klaim BPJS"),
+    "budget_line": _("pos anggaran"),
+    "change": _("perubahan"),
+    "codes": _("dokumen"),
+    "column_mapping": _("kolom berkas"),
+    "count": _("jumlah"),
+    "counts": _("hitungan baris"),
+    "entries": _("baris SK"),
+    "event_date": _("tanggal kejadian"),
+    "fields": _("kolom diubah"),
+    "file_name": _("nama berkas"),
+    "file_sha256": _("sidik berkas (SHA-256)"),
+    "filters": _("saringan"),
+    "finding": _("temuan"),
+    "format": _("format"),
+    "from": _("dari"),
+    "from_status": _("status sebelumnya"),
+    "full_nik": _("NIK lengkap"),
+    "header_row": _("baris judul"),
+    "ids": _("nomor selisih"),
+    "include_sent": _("termasuk yang sudah dikirim"),
+    "invoice": _("tagihan BPJS"),
+    "kind": _("jenis"),
+    "kpj": _("KPJ"),
+    "lines": _("baris tagihan"),
+    "members": _("jumlah peserta"),
+    "membership": _("id peserta"),
+    "month": _("bulan"),
+    "monthly_cost": _("biaya per bulan"),
+    "months_left": _("sisa bulan"),
+    "name": _("nama"),
+    "number": _("nomor"),
+    "ours": _("menurut kita"),
+    "paid_amount": _("jumlah dibayar"),
+    "paid_total": _("total dibayar"),
+    "personal_data": _("data pribadi"),
+    "prefix": _("awalan token"),
+    "programme": _("program"),
+    "programme_id": _("program"),
+    "q": _("pencarian"),
+    "reason": _("alasan"),
+    "received_on": _("tanggal diterima"),
+    "rejected_rows": _("baris ditolak"),
+    "relation": _("hubungan"),
+    "remaining": _("sisa anggaran"),
+    "removed": _("ahli waris dihapus"),
+    "report": _("laporan"),
+    "resolution": _("penyelesaian"),
+    "role": _("peran"),
+    "row": _("nomor baris"),
+    "rows": _("jumlah baris"),
+    "scope": _("wilayah kerja"),
+    "sheet_name": _("nama lembar"),
+    "since": _("sejak"),
+    "source": _("sumber"),
+    "sp2d_date": _("tanggal SP2D"),
+    "sp2d_number": _("nomor SP2D"),
+    "status": _("status"),
+    "theirs": _("menurut BPJS"),
+    "to": _("menjadi"),
+    "to_status": _("status baru"),
+    "total": _("total"),
+    "until": _("sampai"),
+    "user": _("pengguna"),
+    "username": _("nama pengguna"),
+    "version": _("versi"),
+    "via": _("lewat"),
+    "village_code": _("desa"),
+    "what": _("isi"),
+}
+
+# An invoice import's `counts` reuse keys that mean something else at the top level
+# ("amount" is a number of rows whose contribution differs there, not a sum of money).
+COUNT_LABELS = {
+    "amount": _("jumlah berbeda"),
+    "billed": _("KPJ ditagih"),
+    "bpjs_only": _("hanya di BPJS"),
+    "duplicate": _("ganda"),
+    "file_total": _("total di berkas"),
+    "invalid": _("tidak terbaca"),
+    "matched": _("cocok"),
+    "ours_only": _("tidak ditagih BPJS"),
+    "rows": _("baris berkas"),
+    "total": _("selisih total tagihan"),
+}
+NESTED_LABELS = {"counts": COUNT_LABELS}
+
+
+def detail_items(detail: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value) pairs as plain text (the template escapes them), by label: the order
+    the code wrote does not survive PostgreSQL's jsonb, which sorts keys by length."""
+    return _labelled(detail, DETAIL_LABELS)
+
+
+def _labelled(detail: dict[str, Any], labels: dict[str, Any]) -> list[tuple[str, str]]:
+    pairs = [(str(labels.get(key, key)), _value(key, value)) for key, value in detail.items()]
+    return sorted(pairs, key=lambda pair: pair[0].casefold())
+
+
+def _value(key: str, value: Any) -> str:
+    if value is None or value in ("", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Ya") if value else _("Tidak"))
+    if isinstance(value, list):
+        return ", ".join(_value(key, item) for item in value)
+    if isinstance(value, dict):
+        pairs = _labelled(value, NESTED_LABELS.get(key, DETAIL_LABELS))
+        return ", ".join(f"{label}: {text}" for label, text in pairs)
+    return str(value)

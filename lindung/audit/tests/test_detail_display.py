@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from lindung.accounts.models import Role, User
+from lindung.accounts.tests.helpers import REGENCY, client_for, load_seluma, make_user
+from lindung.audit.display import DETAIL_LABELS, detail_items
+from lindung.audit.models import AuditEvent
+from lindung.audit.services import audit_record
+
+LINDUNG = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    load_seluma()
+    return make_user(Role.AUDITOR, REGENCY)
+
+
+def _page(user: User, **detail: object) -> str:
+    audit_record(actor=user, action=AuditEvent.Action.PAYMENT_RECORD, detail=detail)
+    return client_for(user).get(reverse("audit:list")).content.decode()
+
+
+def test_the_log_reads_the_detail_in_indonesian_not_as_a_python_dict(auditor: User) -> None:
+    html = _page(auditor, programme=1, sp2d_number="001/SP2D", full_nik=False, via="api")
+    assert "{&#x27;programme&#x27;" not in html and "sp2d_number" not in html
+    lines = ("Lewat: api", "NIK lengkap: Tidak", "Nomor SP2D: 001/SP2D", "Program: 1")
+    # By label, on both databases (PostgreSQL's jsonb keeps no key order).
+    assert [html.index(line) for line in lines] == sorted(html.index(line) for line in lines)
+
+
+def test_lists_nested_filters_and_missing_values_are_written_out(auditor: User) -> None:
+    html = _page(
+        auditor,
+        codes=["ktp", "kk"],
+        filters={"q": "Budi", "village_code": None, "include_sent": True},
+        counts={"amount": 2, "rows": 10},
+        reason=None,
+    )
+    assert "Dokumen: ktp, kk" in html
+    assert "Saringan: desa: —, pencarian: Budi, termasuk yang sudah dikirim: Ya" in html
+    # An invoice's counts: "amount" there is rows with another contribution, not money.
+    assert "Hitungan baris: baris berkas: 10, jumlah berbeda: 2" in html
+    assert "Alasan: —" in html
+
+
+def test_a_key_without_a_label_is_shown_as_stored(auditor: User) -> None:
+    assert "Kunci_baru: 5" in _page(auditor, kunci_baru=5)
+
+
+def test_the_detail_cannot_inject_html(auditor: User) -> None:
+    html = _page(auditor, reason='<script>alert("x")</script>', filters={"q": "<b>x</b>"})
+    assert "<script>alert" not in html and "<b>x</b>" not in html
+    assert "Alasan: &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "pencarian: &lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_values_are_plain_text() -> None:
+    assert detail_items({"full_nik": True, "ids": [], "allocations": {"12": 117600}}) == [
+        ("dibagi ke tagihan", "12: 117600"),
+        ("NIK lengkap", "Ya"),
+        ("nomor selisih", "—"),
+    ]
+
+
+def test_the_intro_names_the_money_claim_and_token_changes_too(auditor: User) -> None:
+    html = client_for(auditor).get(reverse("audit:list")).content.decode()
+    intro = html.split("<h1>Catatan audit</h1>")[1].split("</p>")[0]
+    for what in ("NIK lengkap", "tagihan iuran", "pembayaran", "klaim", "token API"):
+        assert what in intro
+
+
+def _written_keys() -> set[str]:
+    """Keys of every literal `detail={...}` given to `audit_record` in the app (nested too).
+
+    Keys that reach it through a helper (claims' `_audit(**detail)`, the invoice import's
+    `detail` variable, the reports' `_download`, the export filters) were read by hand."""
+    keys: set[str] = set()
+    for path in LINDUNG.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "audit_record":
+                for keyword in node.keywords:
+                    if keyword.arg == "detail":
+                        keys |= {
+                            key.value
+                            for inner in ast.walk(keyword.value)
+                            if isinstance(inner, ast.Dict)
+                            for key in inner.keys
+                            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                        }
+    return keys
+
+
+def test_every_key_the_app_writes_has_an_indonesian_label() -> None:
+    written = _written_keys()
+    assert {"programme", "sp2d_number", "full_nik", "via"} <= written  # the scan finds them
+    assert written - DETAIL_LABELS.keys() == set()
