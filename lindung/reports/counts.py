@@ -15,8 +15,10 @@ they count, through triggers on `membership_membership`:
 Every write path (the ORM, bulk inserts, COPY, a hand-run UPDATE) is counted, which no
 service-level hook could promise. The price: a count row stays locked until its writer
 commits, so two transactions changing members of the same village and status take turns
-(the membership services already lock the programme, period or member they change). `rebuild` counts everything again, set-based: the migration
-fills the tables with it, and `lindung member_counts --check` compares before rebuilding.
+(the membership services already lock the programme, period or member they change).
+
+`rebuild` counts everything again, set-based: the migration fills the tables with it, and
+`lindung member_counts --rebuild` runs it; `drift` (`--check`) compares without writing.
 """
 
 from __future__ import annotations
