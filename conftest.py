@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+# `@shared_world` fixtures: data built once for the consecutive tests that need it.
+pytest_plugins = ["lindung.core.tests.worlds"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
-    # Hashing with Argon2 costs ~50 ms a password; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The test client speaks plain HTTP; production redirects that to HTTPS.
-    settings.SECURE_SSL_REDIRECT = False
-    # Background jobs run at once in tests instead of waiting for `lindung db_worker`.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Fast password hashing, plain HTTP, background jobs run at once (see TEST_SETTINGS).
+    from lindung.core.tests.worlds import TEST_SETTINGS
+
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, copy.deepcopy(value))
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +37,20 @@ def _empty_cache() -> Any:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Modules holding slow or browser tests first (keeping pytest-django's order otherwise):
+    # tools/run_tests.sh hands modules to the xdist workers in collection order
+    # (--no-loadscope-reorder), and a long module handed out last keeps one worker busy
+    # while the other has nothing left to do.
+    def module(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]
+
+    slow = {
+        module(item)
+        for item in items
+        if item.get_closest_marker("slow") or item.get_closest_marker("browser")
+    }
+    items.sort(key=lambda item: module(item) not in slow)

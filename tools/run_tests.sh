@@ -6,8 +6,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-# Two workers (pytest-xdist) by default: the suite is CPU-bound and CI has two cores.
+# Two workers (pytest-xdist) by default: the suite is CPU-bound and CI has two cores. A
+# module's tests stay on one worker (loadscope: they share their `@shared_world` data), and
+# modules are handed out in collection order, which puts the slow ones first (conftest.py).
 WORKERS=${LINDUNG_TEST_WORKERS:-auto}
+XDIST=(-n "$WORKERS" --dist loadscope --no-loadscope-reorder)
 PG_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/lindung}
 status=0
 
@@ -38,13 +41,13 @@ start_debian_postgres() {
 
 if [ "${1:-}" != "--postgres-only" ]; then
   echo "== Test suite on SQLite"
-  $BIN/pytest -p no:cacheprovider -n "$WORKERS" --dist loadscope || status=1
+  $BIN/pytest -p no:cacheprovider "${XDIST[@]}" || status=1
 fi
 
 echo "== Test suite on PostgreSQL ($PG_URL)"
 if pg_ready || { [ "${CI:-}" = "true" ] && start_debian_postgres; }; then
   # The Spark test touches no database; it ran in the SQLite leg already.
-  DATABASE_URL=$PG_URL $BIN/pytest -p no:cacheprovider -n "$WORKERS" --dist loadscope -m "not spark" || status=1
+  DATABASE_URL=$PG_URL $BIN/pytest -p no:cacheprovider "${XDIST[@]}" -m "not spark" || status=1
 elif [ "${CI:-}" = "true" ]; then
   echo "GAGAL: PostgreSQL tidak bisa dihubungi atau dinyalakan di CI; leg PostgreSQL wajib di CI." >&2
   status=1

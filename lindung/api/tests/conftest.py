@@ -20,6 +20,7 @@ from lindung.claims.models import Claim, ClaimBenefit, ClaimHeir, HeirRelation
 from lindung.contributions.models import Bill
 from lindung.contributions.tests.bills_helpers import OCT, approved_bill
 from lindung.contributions.tests.conftest import Billable, billable  # noqa: F401
+from lindung.core.tests.worlds import shared_world
 from lindung.membership.models import Membership
 from lindung.membership.tests.conftest import determined, nik, proposed  # noqa: F401
 from lindung.people.nik import compose_nik
@@ -74,7 +75,7 @@ class Api:
         return Membership.objects.get(nik=nik(serial))
 
 
-@pytest.fixture
+@shared_world
 def api(billable: Billable) -> Api:  # noqa: F811
     billable.users["desa_a2"] = make_user(Role.DESA, VILLAGE_A2)
     keys = {

@@ -72,6 +72,7 @@ def wsgi_app() -> Iterator[Any]:
         request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 def test_schemathesis_finds_no_server_error(api: Api, wsgi_app: Any) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app)
     for role in ("manager", "desa"):

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from lindung.claims import services
 from lindung.claims.models import Claim, ClaimBenefit
 from lindung.contributions.models import Bill, Payment, PaymentAllocation
 from lindung.contributions.tests.conftest import Billable, billable  # noqa: F401
 from lindung.contributions.tests.payments_helpers import make_bill
+from lindung.core.tests.worlds import shared_world
 from lindung.membership.tests.conftest import Determined, determined, proposed  # noqa: F401
 
 OCT, NOV, DEC, JAN = date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)
@@ -33,7 +32,7 @@ def pay_bill(covered: Billable, bill: Bill, amount: int | None = None) -> Paymen
     return payment
 
 
-@pytest.fixture
+@shared_world
 def covered(billable: Billable) -> Billable:  # noqa: F811
     october, november = make_bill(billable, OCT), make_bill(billable, NOV)
     make_bill(billable, DEC)

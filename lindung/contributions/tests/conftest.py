@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import pytest
-
+from lindung.core.tests.worlds import shared_world
 from lindung.membership.models import Membership, MemberStatus
 from lindung.membership.tests.conftest import Determined, determined, proposed  # noqa: F401
 from lindung.programs import services as programme_services
@@ -31,7 +30,7 @@ class Billable(Determined):
         return list(Membership.objects.filter(programme=self.programme).order_by("id"))
 
 
-@pytest.fixture
+@shared_world
 def billable(determined: Determined) -> Billable:  # noqa: F811
     members = list(Membership.objects.filter(programme=determined.programme))
     assert len(members) == MEMBERS

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.accounts.tests.helpers import VILLAGE_A, VILLAGE_A2, VILLAGE_B, World, build_world
+from lindung.core.tests.worlds import shared_world
 from lindung.membership.determination import determination_commit
 from lindung.membership.models import Determination, Membership
 from lindung.people.nik import compose_nik
@@ -179,8 +180,8 @@ def make_period(programme: Programme) -> ProposalPeriod:
     )
 
 
-@pytest.fixture
-def proposed(db: None) -> tuple[World, Programme, ProposalPeriod]:
+@shared_world
+def proposed() -> tuple[World, Programme, ProposalPeriod]:
     world = build_world()
     programme = make_programme()
     period = make_period(programme)
@@ -189,7 +190,7 @@ def proposed(db: None) -> tuple[World, Programme, ProposalPeriod]:
     return world, programme, period
 
 
-@pytest.fixture
+@shared_world
 def determined(proposed: tuple[World, Programme, ProposalPeriod]) -> Determined:
     world, programme, period = proposed
     determination = determination_commit(

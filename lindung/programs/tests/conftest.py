@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from lindung.accounts.models import Role, User
 from lindung.accounts.tests.helpers import make_user
+from lindung.core.tests.worlds import shared_world
 from lindung.programs import services
 from lindung.programs.models import FundingSource, LegalType, Programme, QuotaKind
 from lindung.regions.services import regions_load
@@ -40,8 +39,8 @@ def programme_fields(**overrides: Any) -> dict[str, Any]:
     return fields | overrides
 
 
-@pytest.fixture
-def setup(db: None) -> Setup:
+@shared_world
+def setup() -> Setup:
     regions_load(only=SELUMA)
     regions_load(only=SAMOSIR)
     users = {

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 import xlsxwriter
 from django.utils import timezone
 
 from lindung.accounts.tests.helpers import World, build_world
+from lindung.core.tests.worlds import shared_world
 from lindung.people.nik import compose_nik
 from lindung.programs import services as programme_services
 from lindung.programs.models import (
@@ -68,8 +68,8 @@ def make_period(programme: Programme, *, opens: int = -10, closes: int = 30) -> 
     )
 
 
-@pytest.fixture
-def setup(db: None) -> Setup:
+@shared_world
+def setup() -> Setup:
     world = build_world()
     programme = make_programme()
     return Setup(world=world, programme=programme, period=make_period(programme))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from lindung.accounts.models import Role, User
 from lindung.accounts.tests.helpers import make_user
+from lindung.core.tests.worlds import shared_world
 from lindung.regions.services import regions_load
 
 SELUMA = "17.05"
@@ -24,8 +23,8 @@ WELFARE_CSV = (
 ).encode("cp1252")
 
 
-@pytest.fixture
-def users(db: None) -> dict[str, User]:
+@shared_world
+def users() -> dict[str, User]:
     regions_load(only=SELUMA)
     regions_load(only=SAMOSIR)
     return {

@@ -21,17 +21,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from lindung.accounts.models import User
 from lindung.accounts.tests.helpers import VILLAGE_A, VILLAGE_A2, VILLAGE_B, World, build_world
+from lindung.core.tests.worlds import shared_world
 from lindung.programs.models import Programme, ProposalPeriod
 from lindung.proposals.models import Batch, Proposal
 from lindung.proposals.services import batch_import, sender_for
 from lindung.proposals.tests.conftest import born, csv_bytes, make_period, make_programme, nik
 from lindung.references.models import ReferenceKind
 from lindung.references.services import snapshot_import
+from lindung.verification.models import VerificationRun
+from lindung.verification.services import verification_run
 
 NAMES = {
     1: "Ahmad Fauzi",
@@ -131,10 +133,16 @@ def propose(world: World, programme: Programme, period: ProposalPeriod) -> dict[
     return batches
 
 
-@pytest.fixture
-def scenario(db: None) -> Scenario:
+@shared_world
+def scenario() -> Scenario:
     world = build_world()
     programme = make_programme(max_desil=5, requires_registry=True)
     period = make_period(programme)
     import_references(world.users["manager"])
     return Scenario(world, programme, period, propose(world, programme, period))
+
+
+@shared_world
+def run(scenario: Scenario) -> VerificationRun:
+    """The scenario's period checked by the Dinas verifier."""
+    return verification_run(actor=scenario.users["verifier"], period=scenario.period)

@@ -20,15 +20,15 @@ def _current_codes(scenario: Scenario, serial: int) -> set[str]:
     return set(findings.values_list("code", flat=True))
 
 
-def test_a_period_run_finds_what_each_proposal_was_placed_to_show(scenario: Scenario) -> None:
-    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_a_period_run_finds_what_each_proposal_was_placed_to_show(
+    scenario: Scenario, run: VerificationRun
+) -> None:
     assert run.status == RunStatus.DONE and run.progress == 100
     for serial, code in EXPECTED.items():
         assert _current_codes(scenario, serial) == ({code} if code else set()), serial
 
 
-def test_findings_carry_their_evidence_and_message(scenario: Scenario) -> None:
-    verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_findings_carry_their_evidence_and_message(run: VerificationRun) -> None:
     bpjs = Finding.objects.get(code="BPJS_ACTIVE")
     assert bpjs.severity == "reject" and bpjs.evidence_kind == "bpjs"
     assert bpjs.evidence_id is not None
@@ -38,8 +38,9 @@ def test_findings_carry_their_evidence_and_message(scenario: Scenario) -> None:
     assert mismatch.template == "name_mismatch" and mismatch.params
 
 
-def test_the_run_moves_statuses_and_records_one_event_per_proposal(scenario: Scenario) -> None:
-    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_the_run_moves_statuses_and_records_one_event_per_proposal(
+    scenario: Scenario, run: VerificationRun
+) -> None:
     assert scenario.proposal(7).status == ProposalStatus.REVIEW
     # Reject findings do not decide: that is the Dinas verifier's call.
     for serial in (1, 2, 3, 4, 5, 6):
@@ -53,8 +54,7 @@ def test_the_run_moves_statuses_and_records_one_event_per_proposal(scenario: Sce
     assert event.detail == {"run": run.pk, "outcome": "reject"}
 
 
-def test_the_run_records_the_snapshots_it_used(scenario: Scenario) -> None:
-    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_the_run_records_the_snapshots_it_used(run: VerificationRun) -> None:
     used = set(run.snapshots.values_list("kind", flat=True))
     assert used == {
         ReferenceKind.WELFARE,
@@ -65,8 +65,7 @@ def test_the_run_records_the_snapshots_it_used(scenario: Scenario) -> None:
     assert run.snapshots.count() == Snapshot.objects.count()
 
 
-def test_the_counts_add_up(scenario: Scenario) -> None:
-    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_the_counts_add_up(run: VerificationRun) -> None:
     counts = run.counts
     assert counts["proposals"] == 7
     assert counts["ok"] + counts["warn"] + counts["review"] + counts["reject"] == 7
@@ -84,9 +83,9 @@ def test_a_batch_run_checks_that_batch_only(scenario: Scenario) -> None:
 
 
 def test_a_second_run_replaces_the_current_findings_and_keeps_the_old_ones(
-    scenario: Scenario,
+    scenario: Scenario, run: VerificationRun
 ) -> None:
-    first = verification_run(actor=scenario.users["verifier"], period=scenario.period)
+    first = run
     second = verification_run(actor=scenario.users["verifier"], period=scenario.period)
     assert second.pk != first.pk
     assert Finding.objects.filter(run=first, current=True).count() == 0
@@ -96,8 +95,9 @@ def test_a_second_run_replaces_the_current_findings_and_keeps_the_old_ones(
     assert event is not None and (event.from_status, event.to_status) == ("review", "review")
 
 
-def test_proposals_someone_acted_on_are_not_checked_again(scenario: Scenario) -> None:
-    verification_run(actor=scenario.users["verifier"], period=scenario.period)
+def test_proposals_someone_acted_on_are_not_checked_again(
+    scenario: Scenario, run: VerificationRun
+) -> None:
     Proposal.objects.filter(nik__in=[scenario.proposal(1).nik]).update(status="forwarded")
     again = verification_run(actor=scenario.users["verifier"], period=scenario.period)
     assert again.counts["proposals"] == 6
@@ -134,14 +134,13 @@ def test_only_the_dinas_may_run_verification(scenario: Scenario) -> None:
 
 
 def test_a_proposal_a_reviewer_moved_during_the_run_keeps_its_new_status(
-    scenario: Scenario,
+    scenario: Scenario, run: VerificationRun
 ) -> None:
     import pyarrow as pa
 
     from lindung.engine.verify import FINDINGS_SCHEMA
     from lindung.verification import writeback
 
-    run = verification_run(actor=scenario.users["verifier"], period=scenario.period)
     first, second = scenario.proposal(1), scenario.proposal(2)
     read = {first.pk: first.status, second.pk: second.status}
     # While the run was checking, a kecamatan operator forwarded the first proposal.

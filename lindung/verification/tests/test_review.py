@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from lindung.core.tests.worlds import shared_world
 from lindung.proposals.models import Proposal, ProposalEvent, ProposalStatus
 from lindung.proposals.services import ConflictError
 from lindung.verification import review
@@ -17,7 +18,7 @@ from lindung.verification.tests.conftest import Scenario
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared_world
 def verified(scenario: Scenario) -> Scenario:
     verification_run(actor=scenario.users["verifier"], period=scenario.period)
     return scenario

@@ -17,11 +17,6 @@ from lindung.verification.tests.conftest import Scenario
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def run(scenario: Scenario) -> VerificationRun:
-    return verification_run(actor=scenario.users["verifier"], period=scenario.period)
-
-
 def _client(s: Scenario, role: str) -> Client:
     return client_for(s.users[role])
 
