@@ -7,9 +7,14 @@ if not translated, from the day it is first written.
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from lindung.engine.budget import format_rupiah
 
 DETAIL_LABELS = {
     "added": _("ahli waris ditambahkan"),
@@ -108,16 +113,37 @@ COUNT_LABELS = {
 }
 NESTED_LABELS = {"counts": COUNT_LABELS}
 
+# Keys whose whole numbers are rupiah, at the top level and inside a nested dict. Not
+# "ours"/"theirs": a reconciliation difference may be about a status or a name.
+MONEY_KEYS = frozenset(
+    {"amount", "bill_total", "monthly_cost", "paid_amount", "paid_total", "remaining", "total"}
+)
+NESTED_MONEY_KEYS = {"counts": frozenset({"file_total"})}
+MONEY_MAPS = frozenset({"allocations"})  # bill -> rupiah
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 
 def detail_items(detail: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, value) pairs as plain text (the template escapes them), by label: the order
-    the code wrote does not survive PostgreSQL's jsonb, which sorts keys by length."""
-    return _labelled(detail, DETAIL_LABELS)
+    the code wrote does not survive PostgreSQL's jsonb, which sorts keys by length. Money
+    reads as rupiah, days as Indonesian dates ("5 November 2025"; "Oktober 2025" for a
+    month)."""
+    return _labelled(detail, DETAIL_LABELS, MONEY_KEYS)
 
 
-def _labelled(detail: dict[str, Any], labels: dict[str, Any]) -> list[tuple[str, str]]:
-    pairs = [(str(labels.get(key, key)), _value(key, value)) for key, value in detail.items()]
+def _labelled(
+    detail: dict[str, Any], labels: dict[str, Any], money: frozenset[str]
+) -> list[tuple[str, str]]:
+    pairs = [
+        (str(labels.get(key, key)), _money(value) if key in money else _value(key, value))
+        for key, value in detail.items()
+    ]
     return sorted(pairs, key=lambda pair: pair[0].casefold())
+
+
+def _money(value: Any) -> str:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return format_rupiah(value) if whole else _value("", value)
 
 
 def _value(key: str, value: Any) -> str:
@@ -128,6 +154,19 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_value(key, item) for item in value)
     if isinstance(value, dict):
-        pairs = _labelled(value, NESTED_LABELS.get(key, DETAIL_LABELS))
+        if key in MONEY_MAPS:
+            pairs = sorted((str(k), _money(v)) for k, v in value.items())
+        else:
+            labels = NESTED_LABELS.get(key, DETAIL_LABELS)
+            pairs = _labelled(value, labels, NESTED_MONEY_KEYS.get(key, frozenset()))
         return ", ".join(f"{label}: {text}" for label, text in pairs)
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return _day(value, "F Y" if key == "month" else "j F Y")
     return str(value)
+
+
+def _day(iso: str, pattern: str) -> str:
+    try:
+        return date_format(date.fromisoformat(iso), pattern)
+    except ValueError:  # shaped like a day but not one
+        return iso
