@@ -52,6 +52,14 @@ class PublicLookup(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.outcome or '-'}"
 
 
+def _untied(to: str) -> models.ForeignKey[models.Model]:
+    """A reference the count triggers write with plain SQL: no constraint and no index of
+    its own (each count table's unique key leads with the programme)."""
+    return models.ForeignKey(
+        to, models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+
+
 class MemberCount(models.Model):
     """Members per programme, village, status, sex and occupation (0: none recorded).
 
@@ -61,20 +69,8 @@ class MemberCount(models.Model):
     plain SQL, and nothing may stop a membership change for the sake of a report.
     """
 
-    programme = models.ForeignKey(
-        "programs.Programme",
-        models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "regions.Region",
-        models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    programme = _untied("programs.Programme")
+    village = _untied("regions.Region")
     status = models.CharField(max_length=12)
     sex = models.CharField(max_length=1)
     occupation = models.IntegerField()
@@ -100,20 +96,8 @@ class MemberBirthCount(models.Model):
     Kept by the same triggers as `MemberCount`.
     """
 
-    programme = models.ForeignKey(
-        "programs.Programme",
-        models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    district = models.ForeignKey(
-        "regions.Region",
-        models.DO_NOTHING,
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
+    programme = _untied("programs.Programme")
+    district = _untied("regions.Region")
     status = models.CharField(max_length=12)
     born = models.DateField()
     n = models.IntegerField()
