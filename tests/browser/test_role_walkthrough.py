@@ -30,12 +30,9 @@ from lindung.accounts.models import User
 from lindung.claims.tests.conftest import open_jkk
 from lindung.contributions.payments import payment_record
 from lindung.contributions.tests.bills_helpers import approved_bill
-from lindung.contributions.tests.conftest import COVERAGE_START, RATE, Billable, kpj_of
-from lindung.membership.models import Membership, MemberStatus
+from lindung.contributions.tests.conftest import RATE, Billable, register_and_fund
 from lindung.membership.tests.conftest import NAMES
 from lindung.membership.tests.lifecycle_helpers import build_determined
-from lindung.programs import services as programme_services
-from lindung.programs.models import BudgetStatus, FundingSource
 
 from .conftest import Shots, Site
 
@@ -97,37 +94,13 @@ def covered(live_site: str) -> Billable:
     its 8 determined members registered at BPJS since October 2025, the 8th not yet sent;
     October to December billed and approved by finance, October and November paid with one
     SP2D, December owed; one JKK claim reported by the village."""
-    determined = build_determined()
-    members = list(Membership.objects.filter(programme=determined.programme))
-    for member in members:
-        if member.nik != determined.member(NOT_SENT).nik:
-            member.status = MemberStatus.REGISTERED
-            member.kpj = kpj_of(member)
-            member.coverage_start = COVERAGE_START
-    Membership.objects.bulk_update(members, ["status", "kpj", "coverage_start"])
-    line = programme_services.budget_line_create(
-        actor=determined.users["manager"],
-        programme=determined.programme,
-        fiscal_year=2025,
-        funding_source=FundingSource.APBD,
-        name="Tahap 1",
-        pagu=len(members) * RATE * 3,
-        status=BudgetStatus.APPROVED,
-        dpa_number="900/01/DPA/2025",
-    )
-    covered = Billable(
-        determined.world,
-        determined.programme,
-        determined.period,
-        determined.determination,
-        line,
-    )
+    covered = register_and_fund(build_determined(), not_sent=(NOT_SENT,))
     october, november, december = (approved_bill(covered, month) for month in (OCT, NOV, DEC))
     assert december.total == MONTHLY
     payment_record(
         actor=covered.users["finance"],
         programme=covered.programme,
-        budget_line=line,
+        budget_line=covered.budget_line,
         sp2d_number=SP2D,
         sp2d_date=date(2025, 12, 15),
         amount=october.total + november.total,

@@ -32,16 +32,24 @@ class Billable(Determined):
 
 @shared_world
 def billable(determined: Determined) -> Billable:  # noqa: F811
-    members = list(Membership.objects.filter(programme=determined.programme))
+    return register_and_fund(determined)
+
+
+def register_and_fund(chosen: Determined, *, not_sent: tuple[int, ...] = ()) -> Billable:
+    """Every determined member registered at BPJS from October 2025 except the serials in
+    `not_sent`, and an approved APBD line for three months of them all."""
+    members = list(Membership.objects.filter(programme=chosen.programme))
     assert len(members) == MEMBERS
+    left_out = {chosen.member(serial).nik for serial in not_sent}
     for member in members:
-        member.status = MemberStatus.REGISTERED
-        member.kpj = kpj_of(member)
-        member.coverage_start = COVERAGE_START
+        if member.nik not in left_out:
+            member.status = MemberStatus.REGISTERED
+            member.kpj = kpj_of(member)
+            member.coverage_start = COVERAGE_START
     Membership.objects.bulk_update(members, ["status", "kpj", "coverage_start"])
     line = programme_services.budget_line_create(
-        actor=determined.users["manager"],
-        programme=determined.programme,
+        actor=chosen.users["manager"],
+        programme=chosen.programme,
         fiscal_year=2025,
         funding_source=FundingSource.APBD,
         name="Tahap 1",
@@ -50,9 +58,9 @@ def billable(determined: Determined) -> Billable:  # noqa: F811
         dpa_number="900/01/DPA/2025",
     )
     return Billable(
-        determined.world,
-        determined.programme,
-        determined.period,
-        determined.determination,
+        chosen.world,
+        chosen.programme,
+        chosen.period,
+        chosen.determination,
         line,
     )
