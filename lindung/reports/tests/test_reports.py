@@ -178,6 +178,25 @@ def test_the_paritrana_profile_gives_regulation_coverage_and_innovation(dash: Da
     assert "informal=7000" in html  # the downloads carry the figure
 
 
+def test_a_proposal_checked_again_counts_once_and_to_a_person_if_any_run_sent_it(
+    dash: Dash,
+) -> None:
+    """Runs again over 1 (now sent to a person), 4 (still with a person) and 6 (passed
+    again): 11 proposals checked, 8 passed (not 1, 4 and 5)."""
+    again = {nik(1): ProposalStatus.REVIEW, nik(4): ProposalStatus.REVIEW}
+    ProposalEvent.objects.bulk_create(
+        ProposalEvent(
+            proposal=p,
+            action=Action.VERIFIED,
+            from_status=p.status,
+            to_status=again.get(p.nik, ProposalStatus.VERIFIED),
+        )
+        for p in Proposal.objects.filter(nik__in=[nik(1), nik(4), nik(6)])
+    )
+    html = client_for(dash.users["manager"]).get(PARITRANA).content.decode()
+    assert "8 dari 11 usulan yang diperiksa sistem" in html and "72,7%" in html
+
+
 def test_a_village_user_sees_the_profile_without_money(dash: Dash) -> None:
     html = client_for(dash.users["desa"]).get(PARITRANA).content.decode()
     assert "Dasar hukum program" in html and "Rp" not in html
