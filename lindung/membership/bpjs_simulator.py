@@ -12,7 +12,7 @@ import csv
 import hashlib
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import xlsxwriter
 from django.utils import timezone
@@ -52,7 +52,8 @@ def simulate_result(
     rng = random.Random(f"{seed}:{digest}")
     refused = set(rng.sample(range(len(niks)), round(len(niks) * reject_share)))
     first = rng.randrange(10**8, 9 * 10**8)
-    day = (start or _next_month()).strftime("%d-%m-%Y")
+    coverage_start = start or _next_month()
+    day = coverage_start.strftime("%d-%m-%Y")
     rows: list[list[str]] = []
     for i, (nik, name) in enumerate(zip(niks, names, strict=True)):
         if i in refused:
@@ -60,7 +61,7 @@ def simulate_result(
             rows.append([nik, name, "", "", "Ditolak", reason])
         else:
             rows.append([nik, name, f"25{first + i:09d}", day, "Berhasil", ""])
-    return _xlsx(rows) if file_format == "xlsx" else _csv(rows)
+    return _xlsx(rows, coverage_start) if file_format == "xlsx" else _csv(rows)
 
 
 def _next_month() -> date:
@@ -72,9 +73,12 @@ def _headers() -> list[str]:
     return [column.header for column in RESULT_COLUMNS]
 
 
-def _xlsx(rows: list[list[str]]) -> bytes:
+def _xlsx(rows: list[list[str]], created: date) -> bytes:
     out = io.BytesIO()
     with xlsxwriter.Workbook(out, {"in_memory": True}) as book:
+        # The workbook's creation time would otherwise be the clock's, and the same export
+        # and seed must give the same file.
+        book.set_properties({"created": datetime.combine(created, time())})
         sheet = book.add_worksheet("Hasil")
         text = book.add_format({"num_format": "@"})
         sheet.write_row(0, 0, _headers())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date
 
 import pytest
@@ -386,6 +388,17 @@ def test_the_simulated_result_registers_most_and_refuses_a_few(
     assert {m.coverage_start for m in registered} == {START}
     problems = Membership.objects.exclude(registration_problem="")
     assert {m.registration_problem for m in problems} <= set(REJECTION_REASONS)
+
+
+def test_the_simulated_xlsx_does_not_depend_on_the_clock(determined: Determined) -> None:
+    """The same export and seed must give the same file even when the clock moves on
+    between the two: the workbook's only time, its creation time, is the coverage start."""
+    _, body = export_all(determined, "xlsx")
+    result = simulate_result(body, "xlsx", seed=7, start=START)
+    with zipfile.ZipFile(io.BytesIO(result)) as book:
+        core = book.read("docProps/core.xml").decode()
+    stamps = re.findall(r"<dcterms:(?:created|modified)[^>]*>([^<]+)<", core)
+    assert stamps == ["2026-02-01T00:00:00Z", "2026-02-01T00:00:00Z"]
 
 
 # -- correction and resending ---------------------------------------------------------------
