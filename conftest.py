@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 # `@shared_world` fixtures: data built once for the consecutive tests that need it.
 pytest_plugins = ["lindung.core.tests.worlds"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Runtime files the tests make (stored decree attachments, uploads) go to a folder of
+    # each worker's own, not to the checkout's var/: there the other worker, the other
+    # database's run or an earlier run would find files named by ids that now mean
+    # something else.
+    with override_settings(VAR_DIR=tmp_path_factory.mktemp("var")):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ desa/kelurahan in the order the entries were numbered.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
@@ -294,8 +295,14 @@ RENDER_WHILE_WAITING = 3_000
 
 
 def stored_pdf_path(decree: Decree, *, full_nik: bool) -> Path:
+    """Named by the decree's id and a digest of what identifies it (programme, number, when
+    it was recorded): a database rebuilt or restored from an older copy reuses ids, and its
+    decree 1 must never be served the attachment, with other people's NIKs, of the decree 1
+    that was there before."""
+    identity = f"{decree.pk}|{decree.programme_id}|{decree.number}|{decree.created_at.isoformat()}"
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
     folder = Path(settings.VAR_DIR) / "decrees"
-    return folder / f"sk-{decree.pk}-{'nik-lengkap' if full_nik else 'nik-samar'}.pdf"
+    return folder / f"sk-{decree.pk}-{digest}-{'nik-lengkap' if full_nik else 'nik-samar'}.pdf"
 
 
 def queued_marker(decree: Decree, *, full_nik: bool) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -187,3 +187,18 @@ def test_a_large_attachment_is_rendered_once_in_the_background(
     second = client.get(url)
     assert second.status_code == 200
     assert second.content == path.read_bytes()
+
+
+def test_a_stored_attachment_is_never_served_for_another_decree_with_the_same_id(
+    determined: Determined, settings: Any, tmp_path: Any
+) -> None:
+    """A rebuilt or restored database reuses ids: its decree 1 must not get the stored
+    attachment (with other people's NIKs) of the decree 1 that was there before."""
+    settings.VAR_DIR = tmp_path
+    decree = h.issue(determined)
+    stored = decree_render.store_pdf(decree, full_nik=False)
+    assert decree_render.stored_pdf(decree, full_nik=False) == stored.read_bytes()
+    Decree.objects.filter(pk=decree.pk).update(created_at=datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC))
+    decree.refresh_from_db()
+    assert decree_render.stored_pdf(decree, full_nik=False) is None
+    assert decree_render.stored_pdf_path(decree, full_nik=False) != stored
