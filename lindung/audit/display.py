@@ -2,12 +2,16 @@
 
 The keys are what the code writes (English, stable, for machines); the log page shows each
 through these labels. A key not listed here is shown as stored, so a new one is readable,
-if not translated, from the day it is first written.
+if not translated, from the day it is first written. Values that are codes (a claim's
+status, a user's role) are shown through the labels their app registers with
+`register_codes` in its `ready()`, as it registers its area scope, so this app depends on
+none of them.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -121,24 +125,60 @@ MONEY_KEYS = frozenset(
 NESTED_MONEY_KEYS = {"counts": frozenset({"file_total"})}
 MONEY_MAPS = frozenset({"allocations"})  # bill -> rupiah
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A claim's amount change keeps the amount before it under "before".
+OBJECT_MONEY_KEYS = {"claim": frozenset({"before"})}
+
+# How a change reached the log, when it came another way than a page's own form.
+VIA_LABELS = {
+    "api": _("API"),
+    "edit_form": _("formulir ubah data orang"),
+    "match_review": _("telaah kecocokan nama"),
+    "registration_correct": _("koreksi data pendaftaran BPJS"),
+}
+_ANY = "*"
+_CODES: dict[tuple[str, str], dict[str, Any]] = {(_ANY, "via"): VIA_LABELS}
 
 
-def detail_items(detail: dict[str, Any]) -> list[tuple[str, str]]:
+def register_codes(object_type: str | None, key: str, choices: Iterable[tuple[str, Any]]) -> None:
+    """Show the codes under `key` in the details of `object_type`'s events (None: every
+    event's) by their labels: `register_codes("claim", "to_status", ClaimStatus.choices)`."""
+    _CODES[(object_type or _ANY, key)] = dict(choices)
+
+
+def detail_items(detail: dict[str, Any], object_type: str = "") -> list[tuple[str, str]]:
     """(label, value) pairs as plain text (the template escapes them), by label: the order
     the code wrote does not survive PostgreSQL's jsonb, which sorts keys by length. Money
     reads as rupiah, days as Indonesian dates ("5 November 2025"; "Oktober 2025" for a
-    month)."""
-    return _labelled(detail, DETAIL_LABELS, MONEY_KEYS)
+    month), registered codes by their labels."""
+    money = MONEY_KEYS | OBJECT_MONEY_KEYS.get(object_type, frozenset())
+    # An object type's own labels win over those for every event.
+    codes = {key: labels for (kind, key), labels in _CODES.items() if kind == _ANY}
+    codes |= {key: labels for (kind, key), labels in _CODES.items() if kind == object_type}
+    return _labelled(detail, DETAIL_LABELS, money, codes)
 
 
 def _labelled(
-    detail: dict[str, Any], labels: dict[str, Any], money: frozenset[str]
+    detail: dict[str, Any],
+    labels: dict[str, Any],
+    money: frozenset[str],
+    codes: dict[str, dict[str, Any]] | None = None,
 ) -> list[tuple[str, str]]:
     pairs = [
-        (str(labels.get(key, key)), _money(value) if key in money else _value(key, value))
+        (str(labels.get(key, key)), _read(key, value, money, (codes or {}).get(key)))
         for key, value in detail.items()
     ]
     return sorted(pairs, key=lambda pair: pair[0].casefold())
+
+
+def _read(key: str, value: Any, money: frozenset[str], codes: dict[str, Any] | None) -> str:
+    if key in money:
+        return _money(value)
+    if codes is not None:
+        if isinstance(value, str) and value in codes:
+            return str(codes[value])
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return ", ".join(str(codes.get(v, v)) for v in value)
+    return _value(key, value)
 
 
 def _money(value: Any) -> str:

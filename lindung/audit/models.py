@@ -97,4 +97,4 @@ class AuditEvent(AppendOnlyModel):
     @property
     def detail_items(self) -> list[tuple[str, str]]:
         """The detail as (Indonesian label, plain value) pairs, for the log page."""
-        return detail_items(self.detail)
+        return detail_items(self.detail, self.object_type)

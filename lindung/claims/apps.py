@@ -9,6 +9,19 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.accounts import scoping
+        from lindung.audit.display import register_codes
+        from lindung.claims import benefits, models
+
+        register_codes("claim", "benefit", models.ClaimBenefit.choices)
+        register_codes("claim", "from_status", models.ClaimStatus.choices)
+        register_codes("claim", "to_status", models.ClaimStatus.choices)
+        register_codes("claim", "source", models.ClaimSource.choices)
+        register_codes("claim", "relation", models.HeirRelation.choices)
+        register_codes("claim", "kind", models.ClaimComponentKind.choices)
+        documents = {rule.code for rules in benefits.DOCUMENTS.values() for rule in rules}
+        register_codes(
+            "claim", "codes", [(c, _(benefits.document_label(c))) for c in sorted(documents)]
+        )
 
         # A case belongs to its member's village, like the member.
         scoping.register(self.get_model("Claim"), "membership__village")

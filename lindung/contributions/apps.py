@@ -9,6 +9,12 @@ class ContributionsConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.accounts import scoping
+        from lindung.audit.display import register_codes
+        from lindung.contributions.models import DifferenceKind, Resolution
+
+        register_codes("invoice_difference", "kind", DifferenceKind.choices)
+        register_codes("invoice_difference", "resolution", Resolution.choices)
+        register_codes("invoice", "resolution", Resolution.choices)
 
         # Bills, invoices and payments are the programme's: they cover the owner's area.
         # A bill line belongs to its member's village, so a line list is scoped like members.

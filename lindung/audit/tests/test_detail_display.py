@@ -29,7 +29,7 @@ def _page(user: User, **detail: object) -> str:
 def test_the_log_reads_the_detail_in_indonesian_not_as_a_python_dict(auditor: User) -> None:
     html = _page(auditor, programme=1, sp2d_number="001/SP2D", full_nik=False, via="api")
     assert "{&#x27;programme&#x27;" not in html and "sp2d_number" not in html
-    lines = ("Lewat: api", "NIK lengkap: Tidak", "Nomor SP2D: 001/SP2D", "Program: 1")
+    lines = ("Lewat: API", "NIK lengkap: Tidak", "Nomor SP2D: 001/SP2D", "Program: 1")
     # By label, on both databases (PostgreSQL's jsonb keeps no key order).
     assert [html.index(line) for line in lines] == sorted(html.index(line) for line in lines)
 
@@ -84,6 +84,51 @@ def test_money_reads_as_rupiah_and_days_as_indonesian_dates(auditor: User) -> No
     # Inside an invoice's counts only the file's total is money; "total" there counts rows.
     assert "total di berkas: Rp1.176.000" in html and "selisih total tagihan: 1" in html
     assert "Alasan: 2025-13-40" in html  # shaped like a day, but not one: as written
+
+
+def test_codes_read_as_their_apps_labels_for_their_own_object_type(auditor: User) -> None:
+    claim = {"object_type": "claim", "object_id": "5"}
+    audit_record(
+        actor=auditor,
+        action=AuditEvent.Action.CLAIM_STATUS,
+        detail={"benefit": "JKM", "from_status": "submitted", "to_status": "paid"},
+        **claim,
+    )
+    audit_record(
+        actor=auditor,
+        action=AuditEvent.Action.CLAIM_AMOUNT,
+        detail={"kind": "jkm_funeral", "before": None, "paid_amount": 10_000_000},
+        **claim,
+    )
+    audit_record(
+        actor=auditor,
+        action=AuditEvent.Action.CLAIM_DOCUMENT,
+        detail={"codes": ["akta_kematian", "kode_baru"]},
+        **claim,
+    )
+    audit_record(
+        actor=auditor,
+        action=AuditEvent.Action.ADMIN_CHANGE,
+        object_type="user",
+        object_id="9",
+        detail={"change": "create", "role": "desa", "scope": "17.05.01.2001"},
+    )
+    # Another object type's "kind" is not a claim component.
+    audit_record(
+        actor=auditor,
+        action=AuditEvent.Action.PAYMENT_RECORD,
+        object_type="invoice_difference",
+        object_id="3",
+        detail={"kind": "amount", "resolution": "accepted", "via": "api"},
+    )
+    html = client_for(auditor).get(reverse("audit:list")).content.decode()
+    assert "Manfaat: JKM (kematian)" in html
+    assert "Status sebelumnya: Diajukan ke BPJS" in html and "Status baru: Dibayar" in html
+    assert "Jenis: Biaya pemakaman" in html and "Jumlah dibayar: Rp10.000.000" in html
+    assert "Dokumen: Akta kematian (Dukcapil), kode_baru" in html
+    assert "Perubahan: akun dibuat" in html and "Peran: Operator desa/kelurahan" in html
+    assert "Jenis: Jumlah iuran berbeda" in html and "Lewat: API" in html
+    assert "Penyelesaian: Diterima dengan penjelasan" in html
 
 
 def test_the_intro_names_the_money_claim_and_token_changes_too(auditor: User) -> None:
