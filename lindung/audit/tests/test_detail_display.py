@@ -87,40 +87,35 @@ def test_money_reads_as_rupiah_and_days_as_indonesian_dates(auditor: User) -> No
 
 
 def test_codes_read_as_their_apps_labels_for_their_own_object_type(auditor: User) -> None:
-    claim = {"object_type": "claim", "object_id": "5"}
-    audit_record(
-        actor=auditor,
-        action=AuditEvent.Action.CLAIM_STATUS,
-        detail={"benefit": "JKM", "from_status": "submitted", "to_status": "paid"},
-        **claim,
-    )
-    audit_record(
-        actor=auditor,
-        action=AuditEvent.Action.CLAIM_AMOUNT,
-        detail={"kind": "jkm_funeral", "before": None, "paid_amount": 10_000_000},
-        **claim,
-    )
-    audit_record(
-        actor=auditor,
-        action=AuditEvent.Action.CLAIM_DOCUMENT,
-        detail={"codes": ["akta_kematian", "kode_baru"]},
-        **claim,
-    )
-    audit_record(
-        actor=auditor,
-        action=AuditEvent.Action.ADMIN_CHANGE,
-        object_type="user",
-        object_id="9",
-        detail={"change": "create", "role": "desa", "scope": "17.05.01.2001"},
-    )
-    # Another object type's "kind" is not a claim component.
-    audit_record(
-        actor=auditor,
-        action=AuditEvent.Action.PAYMENT_RECORD,
-        object_type="invoice_difference",
-        object_id="3",
-        detail={"kind": "amount", "resolution": "accepted", "via": "api"},
-    )
+    action = AuditEvent.Action
+    events: list[tuple[str, str, dict[str, object]]] = [
+        (
+            action.CLAIM_STATUS,
+            "claim",
+            {"benefit": "JKM", "from_status": "submitted", "to_status": "paid"},
+        ),
+        (
+            action.CLAIM_AMOUNT,
+            "claim",
+            {"kind": "jkm_funeral", "before": None, "paid_amount": 10_000_000},
+        ),
+        (action.CLAIM_DOCUMENT, "claim", {"codes": ["akta_kematian", "kode_baru"]}),
+        (
+            action.ADMIN_CHANGE,
+            "user",
+            {"change": "create", "role": "desa", "scope": "17.05.01.2001"},
+        ),
+        # Another object type's "kind" is not a claim component.
+        (
+            action.DIFFERENCE_RESOLVE,
+            "invoice_difference",
+            {"kind": "amount", "resolution": "accepted", "via": "api"},
+        ),
+    ]
+    for what, object_type, detail in events:
+        audit_record(
+            actor=auditor, action=what, object_type=object_type, object_id="1", detail=detail
+        )
     html = client_for(auditor).get(reverse("audit:list")).content.decode()
     assert "Manfaat: JKM (kematian)" in html
     assert "Status sebelumnya: Diajukan ke BPJS" in html and "Status baru: Dibayar" in html
