@@ -195,7 +195,8 @@ def _value(key: str, value: Any) -> str:
         return ", ".join(_value(key, item) for item in value)
     if isinstance(value, dict):
         if key in MONEY_MAPS:
-            pairs = sorted((str(k), _money(v)) for k, v in value.items())
+            # Bill ids in number order: 7 before 12.
+            pairs = sorted(((str(k), _money(v)) for k, v in value.items()), key=_by_number)
         else:
             labels = NESTED_LABELS.get(key, DETAIL_LABELS)
             pairs = _labelled(value, labels, NESTED_MONEY_KEYS.get(key, frozenset()))
@@ -203,6 +204,10 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, str) and ISO_DAY.fullmatch(value):
         return _day(value, "F Y" if key == "month" else "j F Y")
     return str(value)
+
+
+def _by_number(pair: tuple[str, str]) -> tuple[int, str]:
+    return len(pair[0]), pair[0]
 
 
 def _day(iso: str, pattern: str) -> str:

@@ -74,13 +74,13 @@ def test_money_reads_as_rupiah_and_days_as_indonesian_dates(auditor: User) -> No
         amount=1_764_000,
         sp2d_date="2025-11-05",
         month="2025-10-01",
-        allocations={"7": 1_176_000, "8": 588_000},
+        allocations={"12": 588_000, "7": 1_176_000},
         counts={"file_total": 1_176_000, "total": 1, "rows": 10},
         reason="2025-13-40",
     )
     assert "Nilai: Rp1.764.000" in html
     assert "Tanggal SP2D: 5 November 2025" in html and "Bulan: Oktober 2025" in html
-    assert "Dibagi ke tagihan: 7: Rp1.176.000, 8: Rp588.000" in html
+    assert "Dibagi ke tagihan: 7: Rp1.176.000, 12: Rp588.000" in html  # in number order
     # Inside an invoice's counts only the file's total is money; "total" there counts rows.
     assert "total di berkas: Rp1.176.000" in html and "selisih total tagihan: 1" in html
     assert "Alasan: 2025-13-40" in html  # shaped like a day, but not one: as written
