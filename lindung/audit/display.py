@@ -11,7 +11,8 @@ none of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -136,7 +137,28 @@ VIA_LABELS = {
     "registration_correct": _("koreksi data pendaftaran BPJS"),
 }
 _ANY = "*"
-_CODES: dict[tuple[str, str], dict[str, Any]] = {(_ANY, "via"): VIA_LABELS}
+_CODES: dict[tuple[str, str], dict[Any, Any]] = {(_ANY, "via"): VIA_LABELS}
+
+
+# Ids named on the page (a programme's id reads as its name), one query per key per page.
+Names = dict[str, dict[int, str]]
+_NAMES: dict[str, Callable[[set[int]], dict[int, str]]] = {}
+
+
+def register_names(key: str, names: Callable[[set[int]], dict[int, str]]) -> None:
+    """Show the ids under `key` in any event's detail with the names `names` gives a set of
+    them (never personal data: the log shows the page to every auditor)."""
+    _NAMES[key] = names
+
+
+def names_for(details: Iterable[dict[str, Any]]) -> Names:
+    """The names of every registered id in `details` (a page's events), a query per key."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for detail in details:
+        for key in _NAMES.keys() & detail.keys():
+            if _is_whole(detail[key]):
+                wanted[key].add(detail[key])
+    return {key: _NAMES[key](ids) for key, ids in wanted.items()}
 
 
 def register_codes(object_type: str | None, key: str, choices: Iterable[tuple[str, Any]]) -> None:
@@ -145,15 +167,20 @@ def register_codes(object_type: str | None, key: str, choices: Iterable[tuple[st
     _CODES[(object_type or _ANY, key)] = dict(choices)
 
 
-def detail_items(detail: dict[str, Any], object_type: str = "") -> list[tuple[str, str]]:
+def detail_items(
+    detail: dict[str, Any], object_type: str = "", names: Names | None = None
+) -> list[tuple[str, str]]:
     """(label, value) pairs as plain text (the template escapes them), by label: the order
     the code wrote does not survive PostgreSQL's jsonb, which sorts keys by length. Money
     reads as rupiah, days as Indonesian dates ("5 November 2025"; "Oktober 2025" for a
-    month), registered codes by their labels."""
+    month), registered codes by their labels, ids found in `names` (`names_for`) by name
+    with the id after it."""
     money = MONEY_KEYS | OBJECT_MONEY_KEYS.get(object_type, frozenset())
     # An object type's own labels win over those for every event.
     codes = {key: labels for (kind, key), labels in _CODES.items() if kind == _ANY}
     codes |= {key: labels for (kind, key), labels in _CODES.items() if kind == object_type}
+    for key, found in (names or {}).items():
+        codes[key] = {value: f"{name} ({value})" for value, name in found.items()}
     return _labelled(detail, DETAIL_LABELS, money, codes)
 
 
@@ -161,7 +188,7 @@ def _labelled(
     detail: dict[str, Any],
     labels: dict[str, Any],
     money: frozenset[str],
-    codes: dict[str, dict[str, Any]] | None = None,
+    codes: dict[str, dict[Any, Any]] | None = None,
 ) -> list[tuple[str, str]]:
     pairs = [
         (str(labels.get(key, key)), _read(key, value, money, (codes or {}).get(key)))
@@ -170,11 +197,11 @@ def _labelled(
     return sorted(pairs, key=lambda pair: pair[0].casefold())
 
 
-def _read(key: str, value: Any, money: frozenset[str], codes: dict[str, Any] | None) -> str:
+def _read(key: str, value: Any, money: frozenset[str], codes: dict[Any, Any] | None) -> str:
     if key in money:
         return _money(value)
     if codes is not None:
-        if isinstance(value, str) and value in codes:
+        if (isinstance(value, str) or _is_whole(value)) and value in codes:
             return str(codes[value])
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
             return ", ".join(str(codes.get(v, v)) for v in value)
@@ -182,8 +209,11 @@ def _read(key: str, value: Any, money: frozenset[str], codes: dict[str, Any] | N
 
 
 def _money(value: Any) -> str:
-    whole = isinstance(value, int) and not isinstance(value, bool)
-    return format_rupiah(value) if whole else _value("", value)
+    return format_rupiah(value) if _is_whole(value) else _value("", value)
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _value(key: str, value: Any) -> str:

@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindung.audit.display import detail_items
 from lindung.core.append_only import AppendOnlyModel
 
 # What each `object_type` is, as the audit log's reader calls it (types not listed here
@@ -93,8 +92,3 @@ class AuditEvent(AppendOnlyModel):
     @property
     def object_label(self) -> str:
         return str(OBJECT_TYPES.get(self.object_type, self.object_type))
-
-    @property
-    def detail_items(self) -> list[tuple[str, str]]:
-        """The detail as (Indonesian label, plain value) pairs, for the log page."""
-        return detail_items(self.detail, self.object_type)

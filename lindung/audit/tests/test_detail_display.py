@@ -4,6 +4,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lindung.accounts.models import Role, User
@@ -124,6 +126,28 @@ def test_codes_read_as_their_apps_labels_for_their_own_object_type(auditor: User
     assert "Perubahan: akun dibuat" in html and "Peran: Operator desa/kelurahan" in html
     assert "Jenis: Jumlah iuran berbeda" in html and "Lewat: API" in html
     assert "Penyelesaian: Diterima dengan penjelasan" in html
+
+
+def test_programmes_read_by_name_with_one_query_for_the_whole_page(auditor: User) -> None:
+    from lindung.proposals.tests.conftest import make_programme
+
+    seluma, other = make_programme(), make_programme(name="Nelayan Sejahtera")
+    client = client_for(auditor)
+    url = reverse("audit:list")
+    audit_record(actor=auditor, action=AuditEvent.Action.BILL_DRAFT, detail={"programme": 1})
+    client.get(url)  # the session and the user, read once
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for programme in (seluma, other, seluma):
+        detail = {"programme": programme.pk}
+        audit_record(actor=auditor, action=AuditEvent.Action.BILL_DRAFT, detail=detail)
+    audit_record(actor=auditor, action=AuditEvent.Action.BILL_DRAFT, detail={"programme": 999_999})
+    with CaptureQueriesContext(connection) as five:
+        html = client.get(url).content.decode()
+    assert len(five) == len(one)
+    assert f"Program: Pekerja Rentan Seluma ({seluma.pk})" in html
+    assert f"Program: Nelayan Sejahtera ({other.pk})" in html
+    assert "Program: 999999" in html  # no longer there: the id as written
 
 
 def test_the_intro_names_the_money_claim_and_token_changes_too(auditor: User) -> None:
