@@ -16,6 +16,7 @@ reported. Proposals: serial 5 (on the waiting list) sent back to review; waiting
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -108,3 +109,9 @@ def build_dash(billable: Billable) -> Dash:
     )
     Proposal.objects.filter(nik=nik(5)).update(status=ProposalStatus.REVIEW)
     return Dash(billable, bill)
+
+
+def shows_money(html: str) -> bool:
+    """Whether `html` shows an amount ("Rp117.600"). Not a bare "Rp": a random CSRF token
+    contains those two letters now and then."""
+    return re.search(r"Rp\s?\d", html) is not None
