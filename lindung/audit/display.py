@@ -3,9 +3,9 @@
 The keys are what the code writes (English, stable, for machines); the log page shows each
 through these labels. A key not listed here is shown as stored, so a new one is readable,
 if not translated, from the day it is first written. Values that are codes (a claim's
-status, a user's role) are shown through the labels their app registers with
-`register_codes` in its `ready()`, as it registers its area scope, so this app depends on
-none of them.
+status, a user's role), amounts under an app's own keys and ids with names are shown
+through what their app registers in its `ready()` (`register_codes`, `register_money`,
+`register_names`), as it registers its area scope, so this app depends on none of them.
 """
 
 from __future__ import annotations
@@ -126,8 +126,7 @@ MONEY_KEYS = frozenset(
 NESTED_MONEY_KEYS = {"counts": frozenset({"file_total"})}
 MONEY_MAPS = frozenset({"allocations"})  # bill -> rupiah
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-# A claim's amount change keeps the amount before it under "before".
-OBJECT_MONEY_KEYS = {"claim": frozenset({"before"})}
+_OBJECT_MONEY_KEYS: dict[str, frozenset[str]] = {}
 
 # How a change reached the log, when it came another way than a page's own form.
 VIA_LABELS = {
@@ -161,6 +160,11 @@ def names_for(details: Iterable[dict[str, Any]]) -> Names:
     return {key: _NAMES[key](ids) for key, ids in wanted.items()}
 
 
+def register_money(object_type: str, *keys: str) -> None:
+    """Show the whole numbers under `keys` in `object_type`'s events as rupiah too."""
+    _OBJECT_MONEY_KEYS[object_type] = _OBJECT_MONEY_KEYS.get(object_type, frozenset()) | set(keys)
+
+
 def register_codes(object_type: str | None, key: str, choices: Iterable[tuple[str, Any]]) -> None:
     """Show the codes under `key` in the details of `object_type`'s events (None: every
     event's) by their labels: `register_codes("claim", "to_status", ClaimStatus.choices)`."""
@@ -175,7 +179,7 @@ def detail_items(
     reads as rupiah, days as Indonesian dates ("5 November 2025"; "Oktober 2025" for a
     month), registered codes by their labels, ids found in `names` (`names_for`) by name
     with the id after it."""
-    money = MONEY_KEYS | OBJECT_MONEY_KEYS.get(object_type, frozenset())
+    money = MONEY_KEYS | _OBJECT_MONEY_KEYS.get(object_type, frozenset())
     # An object type's own labels win over those for every event.
     codes = {key: labels for (kind, key), labels in _CODES.items() if kind == _ANY}
     codes |= {key: labels for (kind, key), labels in _CODES.items() if kind == object_type}

@@ -9,9 +9,11 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.accounts import scoping
-        from lindung.audit.display import register_codes
+        from lindung.audit.display import register_codes, register_money
         from lindung.claims import benefits, models
 
+        # A change of a benefit's amount keeps the amount before it under "before".
+        register_money("claim", "before")
         register_codes("claim", "benefit", models.ClaimBenefit.choices)
         register_codes("claim", "from_status", models.ClaimStatus.choices)
         register_codes("claim", "to_status", models.ClaimStatus.choices)
